@@ -1,0 +1,38 @@
+# Two commands set everything up on a fresh machine with Python 3.11+ and make:
+#   make lab    create .venv from the pins, install yalu, open JupyterLab at the start notebook
+#   make test   the same setup, then the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: lab test bench student-versions environment.yml clean
+
+$(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/python -m yalu.serve
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+student-versions: $(STAMP)
+	$(BIN)/python -m yalu.exercises build
+
+environment.yml: requirements.txt tools/sync_env.py
+	$(PYTHON) tools/sync_env.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,229 @@
+"""Load the collection's sourced tables from ``data/`` as typed pandas DataFrames.
+
+``data/datapackage.json`` (a Frictionless Data Package) is the single description
+of every table: this module reads each CSV, checks every cell against that
+description, and converts the columns:
+
+* ``date`` fields become timestamps (``datetime64``);
+* integer and number fields become nullable ``Int64`` / ``Float64``;
+* fields with an ``enum`` constraint become ordered-as-declared categoricals;
+* fields marked ``"yalu:separator": ";"`` become lists of strings (multi-valued ids).
+
+A row whose EDTF ``date`` does not agree with its ``date_start``/``date_end`` is
+rejected too, so a hand edit cannot silently make a date more precise.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from yalu.errors import YaluError
+
+__all__ = ["load", "tables", "data_dir", "describe", "edtf_bounds"]
+
+
+def data_dir() -> Path:
+    """The folder holding ``datapackage.json``: ``$YALU_DATA``, else the repository's ``data/``."""
+    env = os.environ.get("YALU_DATA")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "data" / "datapackage.json").is_file():
+            return parent / "data"
+    raise YaluError("cannot find data/datapackage.json; set YALU_DATA to the collection's data folder")
+
+
+def _package(folder: Path) -> dict:
+    path = folder / "datapackage.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise YaluError(f"{path} does not exist") from None
+    except json.JSONDecodeError as exc:
+        raise YaluError(f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+
+
+def tables() -> list[str]:
+    """The names of the tables in the data package, in the order it declares them."""
+    return [r["name"] for r in _package(data_dir())["resources"]]
+
+
+def describe(name: str) -> dict:
+    """The data package's description (Table Schema and all) of one table."""
+    for resource in _package(data_dir())["resources"]:
+        if resource["name"] == name:
+            return resource
+    valid = ", ".join(tables())
+    raise YaluError(f"there is no table called {name!r}; the tables are: {valid}")
+
+
+@lru_cache(maxsize=512)
+def edtf_bounds(value: str) -> tuple[str, str]:
+    """The first and last ISO day an EDTF string covers, e.g. ``'1949-23'`` -> autumn 1949.
+
+    Raises YaluError for a string that is not EDTF.
+    """
+    import time
+
+    import edtf
+
+    try:
+        parsed = edtf.parse_edtf(value)
+    except Exception:  # edtf raises its own EDTFParseException, and others for odd input
+        raise YaluError(f"{value!r} is not an EDTF date (e.g. '1950-10-19', '1949-08~', '1949-07/1949-10')") from None
+    return time.strftime("%Y-%m-%d", parsed.lower_strict()), time.strftime("%Y-%m-%d", parsed.upper_strict())
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _check_cell(field: dict, value: str) -> str | None:
+    """The problem with one cell, or None. ``value`` is the raw CSV text."""
+    constraints = field.get("constraints", {})
+    if value == "":
+        return "is required but empty" if constraints.get("required") else None
+    kind = field.get("type", "string")
+    if kind == "integer" and not re.fullmatch(r"-?\d+", value):
+        return f"should be a whole number, not {value!r}"
+    if kind == "number":
+        try:
+            float(value)
+        except ValueError:
+            return f"should be a number, not {value!r}"
+    if kind == "date":
+        if not _ISO_DAY.match(value):
+            return f"should be a date like 1950-10-19, not {value!r}"
+        try:
+            pd.Timestamp(value)
+        except ValueError:
+            return f"{value!r} is not a real day"
+    if kind == "boolean" and value not in ("true", "false"):
+        return f"should be true or false, not {value!r}"
+    sep = field.get("yalu:separator")
+    items = [v.strip() for v in value.split(sep)] if sep else [value]
+    if "enum" in constraints:
+        for item in items:
+            if item not in constraints["enum"]:
+                return f"{item!r} is not one of: {', '.join(constraints['enum'])}"
+    if "pattern" in constraints:
+        for item in items:
+            if not re.fullmatch(constraints["pattern"], item):
+                return f"{item!r} does not match the pattern {constraints['pattern']}"
+    return None
+
+
+def _read_rows(path: Path, fields: list[dict]) -> list[dict]:
+    names = [f["name"] for f in fields]
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.reader(fh, strict=True)
+            header = next(reader, None)
+            if header != names:
+                missing = [n for n in names if n not in (header or [])]
+                extra = [n for n in (header or []) if n not in names]
+                raise YaluError(
+                    f"{path.name}: row 1 (the header) does not match datapackage.json"
+                    + (f"; missing columns: {', '.join(missing)}" if missing else "")
+                    + (f"; unexpected columns: {', '.join(extra)}" if extra else "")
+                    + ("; columns are out of order" if not missing and not extra else "")
+                )
+            rows = []
+            for line, cells in enumerate(reader, start=2):
+                if not cells:
+                    continue
+                if len(cells) != len(names):
+                    raise YaluError(
+                        f"{path.name}: row {line} has {len(cells)} cells but the header has {len(names)} "
+                        "(a stray comma or quote?)"
+                    )
+                rows.append((line, dict(zip(names, cells))))
+    except FileNotFoundError:
+        raise YaluError(f"{path} does not exist") from None
+    except UnicodeDecodeError:
+        raise YaluError(f"{path.name} is not UTF-8 text") from None
+    except csv.Error as exc:
+        raise YaluError(f"{path.name}: not valid CSV near row {reader.line_num}: {exc}") from None
+    return rows
+
+
+def _check_rows(path: Path, fields: list[dict], rows, primary_key: str | None) -> None:
+    seen = {}
+    for line, row in rows:
+        for field in fields:
+            problem = _check_cell(field, row[field["name"]])
+            if problem:
+                raise YaluError(f"{path.name}: row {line}, column '{field['name']}': {problem}")
+        if primary_key:
+            key = row[primary_key]
+            if key in seen:
+                raise YaluError(f"{path.name}: row {line}, column '{primary_key}': {key!r} repeats row {seen[key]}")
+            seen[key] = line
+        if row.get("date"):
+            start, end = edtf_bounds_or_error(path, line, row["date"])
+            for col, want in (("date_start", start), ("date_end", end)):
+                if col in row and row[col] != want:
+                    raise YaluError(
+                        f"{path.name}: row {line}, column '{col}': {row[col]!r} does not agree with "
+                        f"date {row['date']!r}, which covers {start} to {end}"
+                    )
+
+
+def edtf_bounds_or_error(path: Path, line: int, value: str) -> tuple[str, str]:
+    try:
+        return edtf_bounds(value)
+    except YaluError as exc:
+        raise YaluError(f"{path.name}: row {line}, column 'date': {exc}") from None
+
+
+def _convert(frame: pd.DataFrame, fields: list[dict]) -> pd.DataFrame:
+    for field in fields:
+        name, kind = field["name"], field.get("type", "string")
+        col = frame[name]
+        if kind == "date":
+            frame[name] = pd.to_datetime(col.replace("", None))
+        elif kind == "integer":
+            frame[name] = pd.array([int(v) if v != "" else None for v in col], dtype="Int64")
+        elif kind == "number":
+            frame[name] = pd.array([float(v) if v != "" else None for v in col], dtype="Float64")
+        elif kind == "boolean":
+            frame[name] = pd.array([v == "true" if v != "" else None for v in col], dtype="boolean")
+        elif field.get("yalu:separator"):
+            sep = field["yalu:separator"]
+            frame[name] = [[x.strip() for x in v.split(sep)] if v else [] for v in col]
+        elif "enum" in field.get("constraints", {}):
+            frame[name] = pd.Categorical(col.replace("", None), categories=field["constraints"]["enum"])
+        else:
+            frame[name] = col.replace("", None)
+    return frame
+
+
+def load(name: str) -> pd.DataFrame:
+    """One table of the data package as a typed DataFrame.
+
+    >>> events = load("events")            # doctest: +SKIP
+    >>> events[["date_text", "title"]].head()  # doctest: +SKIP
+
+    A name that is not a table, or a CSV that does not match its schema (a typo
+    made by hand, a missing cell, a date that disagrees with its EDTF string),
+    raises :class:`yalu.YaluError` naming the file, row and column.
+    """
+    if not isinstance(name, str):
+        raise YaluError(f"load() takes a table name as text, e.g. load('events'); the tables are: {', '.join(tables())}")
+    folder = data_dir()
+    resource = describe(name)
+    fields = resource["schema"]["fields"]
+    path = folder / resource["path"]
+    rows = _read_rows(path, fields)
+    pk = resource["schema"].get("primaryKey")
+    _check_rows(path, fields, rows, pk if isinstance(pk, str) else None)
+    frame = pd.DataFrame([row for _, row in rows], columns=[f["name"] for f in fields], dtype=object)
+    frame = _convert(frame, fields)
+    frame.attrs["table"] = name
+    return frame

@@ -1,0 +1,110 @@
+"""A JupyterLab server started the way `make lab` starts it, and Debian's Chromium driven by Playwright.
+
+Where /usr/bin/chromium is missing the browser tests are skipped with the reason;
+under CI=true they fail instead, so CI cannot pass without running them.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from yalu.serve import lab_command, repo_root
+
+CHROMIUM = os.environ.get("YALU_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("YALU_ARTIFACTS", repo_root() / "test-artifacts"))
+# Flags that keep Chromium from reaching for the network this machine does not have.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _need(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def lab_server():
+    """Yield the base URL (with token) of a JupyterLab serving this repository."""
+    port, token = _free_port(), "yalu-test-token"
+    home = tempfile.mkdtemp(prefix="yalu-lab-home-")
+    env = dict(os.environ, HOME=home, JUPYTER_CONFIG_DIR=os.path.join(home, ".jupyter"),
+               JUPYTERLAB_WORKSPACES_DIR=os.path.join(home, "workspaces"))
+    log = open(os.path.join(home, "lab.log"), "w")
+    proc = subprocess.Popen(lab_command(port=port, token=token, open_browser=False), cwd=repo_root(),
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited: {Path(home, 'lab.log').read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("JupyterLab did not answer within 90 s")
+                time.sleep(0.3)
+        yield {"base": base, "token": token, "home": home}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need(Path(CHROMIUM).exists(), f"Debian's Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = context.new_page()
+    yield pg
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"))
+    finally:
+        context.close()
+
+
+def open_notebook(page, server, path: str):
+    """Open a notebook in JupyterLab and wait until its kernel is idle."""
+    page.goto(f"{server['base']}/lab/tree/{path}?token={server['token']}")
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    return page
