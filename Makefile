@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: lab test bench student-versions environment.yml clean
+.PHONY: lab test bench notebooks student-versions environment.yml clean
 
 $(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.x")'
@@ -27,6 +27,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Re-execute every stored notebook after a change to data/ or src/yalu/, then rebuild the
+# student versions of the exercises from the freshly run solutions.
+notebooks: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py
+	$(BIN)/python -m yalu.exercises build
 
 student-versions: $(STAMP)
 	$(BIN)/python -m yalu.exercises build
