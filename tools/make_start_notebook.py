@@ -62,11 +62,17 @@ The cell below loads the collection's tables and draws them on one timeline. A b
 date the paper gives only roughly (a month, a season, a span); a dot is an exact day."""
 
 
+CODE = """from yalu import timeline
+
+timeline.picture(start="1949-01-01", end="1950-12-31")"""
+
+
 def main():
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nb.metadata["language_info"] = {"name": "python"}
-    nb.cells = [new_markdown_cell(INTRO), new_markdown_cell(HOW), new_markdown_cell(PATH)]
+    nb.cells = [new_markdown_cell(INTRO), new_markdown_cell(HOW), new_markdown_cell(PATH),
+                new_markdown_cell(TIMELINE), new_code_cell(CODE)]
     nbformat.write(nb, "notebooks/00_start_here.ipynb")
 
 

