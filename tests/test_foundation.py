@@ -165,3 +165,27 @@ def test_start_notebook_links_every_notebook_and_exercise():
     assert student_facing, "no notebooks found"
     missing = [str(p.relative_to(ROOT)) for p in student_facing if p.resolve() not in linked]
     assert not missing, f"notebooks the start notebook does not link: {missing}"
+
+
+VOLATILE = [
+    (re.compile(r"\b0x[0-9a-f]{6,}\b"), "a memory address"),
+    (re.compile(r"\b20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d"), "a timestamp"),
+    (re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "a random id"),
+]
+
+
+@pytest.mark.parametrize("path", all_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_stored_notebooks_hold_nothing_that_changes_between_runs(path):
+    nb = json.loads(path.read_text())
+    assert "widgets" not in nb["metadata"], "widget state is stored (random model ids): run tools/run_notebooks.py"
+    for index, cell in enumerate(nb["cells"]):
+        assert "execution" not in cell["metadata"], f"cell {index} stores execution timestamps"
+        for out in cell.get("outputs", []):
+            data = dict(out.get("data", {}))
+            assert "application/vnd.jupyter.widget-view+json" not in data, f"cell {index} stores a widget view id"
+            data.pop("image/png", None)
+            text = json.dumps(data) + "".join(out.get("text", ""))
+            text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text)
+            for pattern, what in VOLATILE:
+                found = pattern.search(text)
+                assert not found, f"cell {index} output holds {what}: {found.group(0)!r}"

@@ -3,7 +3,7 @@
     .venv/bin/python tools/run_notebooks.py [PATH ...]      (default: every notebook the suite checks)
 
 Each notebook runs in a fresh kernel in its own folder. Widget state and widget view ids are
-random on every run, so they are not stored: the notebooks show a static picture before each
+random on every run, and nbclient's timings are timestamps, so none of them is stored: the notebooks show a static picture before each
 widget for readers without a kernel, and nbval ignores widget views anyway. Run this after any
 change to data/ or src/yalu/, then `make test`.
 """
@@ -20,19 +20,21 @@ DEFAULT = ["notebooks", "instructor/solutions"]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-def strip_widgets(nb) -> None:
+def strip_volatile(nb) -> None:
+    """Drop what changes on every run: widget state, widget view ids, execution timestamps."""
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
+        cell.metadata.pop("execution", None)
         for out in cell.get("outputs", []):
             out.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def run(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
-    strip_widgets(nb)
+    strip_volatile(nb)
     nbformat.write(nb, path)
 
 
