@@ -247,3 +247,49 @@ def test_yalu_errors_show_as_one_line_in_a_notebook(tmp_path):
                             env=dict(os.environ, YALU_DATA=str(DATA)))
     assert "YaluError: there is no table called 'nonsense'" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr + result.stdout
+
+
+# --- the cache of checked tables -------------------------------------------------------------
+
+def test_a_checked_table_is_served_from_the_disk_cache(tmp_path, monkeypatch):
+    import yalu.data as yd
+
+    monkeypatch.setenv("YALU_CACHE", str(tmp_path))
+    monkeypatch.setattr(yd, "_MEMORY", {})
+    first = load("events")
+    assert list(tmp_path.glob("*.pickle")), "the checked table was not cached"
+    monkeypatch.setattr(yd, "_MEMORY", {})  # a new kernel: only the disk cache is left
+
+    def no_parsing(*args):
+        raise AssertionError("the unchanged CSV was parsed and checked again")
+
+    monkeypatch.setattr(yd, "_parse", no_parsing)
+    pd.testing.assert_frame_equal(load("events"), first)
+
+
+def test_a_damaged_cache_file_is_ignored(tmp_path, monkeypatch):
+    import yalu.data as yd
+
+    monkeypatch.setenv("YALU_CACHE", str(tmp_path))
+    monkeypatch.setattr(yd, "_MEMORY", {})
+    first = load("people")
+    for f in tmp_path.glob("*.pickle"):
+        f.write_bytes(b"not a pickle")
+    monkeypatch.setattr(yd, "_MEMORY", {})
+    pd.testing.assert_frame_equal(load("people"), first)
+
+
+def test_an_unwritable_cache_still_loads(tmp_path, monkeypatch):
+    import yalu.data as yd
+
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("YALU_CACHE", str(blocker / "yalu"))
+    monkeypatch.setattr(yd, "_MEMORY", {})
+    assert len(load("people")) > 0
+
+
+def test_a_caller_changing_its_frame_does_not_change_the_next_load():
+    frame = load("people")
+    frame.loc[0, "name"] = "changed by a student"
+    assert load("people").loc[0, "name"] != "changed by a student"

@@ -15,8 +15,11 @@ rejected too, so a hand edit cannot silently make a date more precise.
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import json
 import os
+import pickle
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -119,10 +122,10 @@ def _check_cell(field: dict, value: str) -> str | None:
     return None
 
 
-def _read_rows(path: Path, fields: list[dict]) -> list[dict]:
+def _read_rows(path: Path, raw: bytes, fields: list[dict]) -> list[dict]:
     names = [f["name"] for f in fields]
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
+        with io.StringIO(raw.decode("utf-8"), newline="") as fh:
             reader = csv.reader(fh, strict=True)
             header = next(reader, None)
             if header != names:
@@ -144,8 +147,6 @@ def _read_rows(path: Path, fields: list[dict]) -> list[dict]:
                         "(a stray comma or quote?)"
                     )
                 rows.append((line, dict(zip(names, cells))))
-    except FileNotFoundError:
-        raise YaluError(f"{path} does not exist") from None
     except UnicodeDecodeError:
         raise YaluError(f"{path.name} is not UTF-8 text") from None
     except csv.Error as exc:
@@ -166,7 +167,7 @@ def _check_rows(path: Path, fields: list[dict], rows, primary_key: str | None) -
                 raise YaluError(f"{path.name}: row {line}, column '{primary_key}': {key!r} repeats row {seen[key]}")
             seen[key] = line
         if row.get("date"):
-            start, end = edtf_bounds_or_error(path, line, row["date"])
+            start, end = _edtf_bounds_at(path, line, row["date"])
             for col, want in (("date_start", start), ("date_end", end)):
                 if col in row and row[col] != want:
                     raise YaluError(
@@ -175,7 +176,7 @@ def _check_rows(path: Path, fields: list[dict], rows, primary_key: str | None) -
                     )
 
 
-def edtf_bounds_or_error(path: Path, line: int, value: str) -> tuple[str, str]:
+def _edtf_bounds_at(path: Path, line: int, value: str) -> tuple[str, str]:
     try:
         return edtf_bounds(value)
     except YaluError as exc:
@@ -213,17 +214,86 @@ def load(name: str) -> pd.DataFrame:
     A name that is not a table, or a CSV that does not match its schema (a typo
     made by hand, a missing cell, a date that disagrees with its EDTF string),
     raises :class:`yalu.YaluError` naming the file, row and column.
+
+    A table that passed these checks is kept in a cache (in memory, and in
+    ``~/.cache/yalu`` or ``$YALU_CACHE``) under a digest of its CSV, the data
+    package and this module, so any edit is checked again on the next load.
     """
     if not isinstance(name, str):
         raise YaluError(f"load() takes a table name as text, e.g. load('events'); the tables are: {', '.join(tables())}")
     folder = data_dir()
     resource = describe(name)
-    fields = resource["schema"]["fields"]
     path = folder / resource["path"]
-    rows = _read_rows(path, fields)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise YaluError(f"{path} does not exist") from None
+    key = _digest(folder, raw)
+    frame = _cached(key)
+    if frame is None:
+        frame = _parse(path, raw, resource)
+        _remember(key, frame)
+    frame = frame.copy()
+    frame.attrs["table"] = name
+    return frame
+
+
+def _parse(path: Path, raw: bytes, resource: dict) -> pd.DataFrame:
+    fields = resource["schema"]["fields"]
+    rows = _read_rows(path, raw, fields)
     pk = resource["schema"].get("primaryKey")
     _check_rows(path, fields, rows, pk if isinstance(pk, str) else None)
     frame = pd.DataFrame([row for _, row in rows], columns=[f["name"] for f in fields], dtype=object)
-    frame = _convert(frame, fields)
-    frame.attrs["table"] = name
+    return _convert(frame, fields)
+
+
+# -- cache of checked tables --------------------------------------------------------------
+_MEMORY: dict[str, pd.DataFrame] = {}
+
+
+def _cache_dir() -> Path | None:
+    setting = os.environ.get("YALU_CACHE")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yalu"
+
+
+def _digest(folder: Path, raw: bytes) -> str:
+    h = hashlib.sha256()
+    for part in (Path(__file__).read_bytes(), pd.__version__.encode(), (folder / "datapackage.json").read_bytes(), raw):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def _cached(key: str) -> pd.DataFrame | None:
+    if key in _MEMORY:
+        return _MEMORY[key]
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    try:
+        with (folder / f"{key}.pickle").open("rb") as fh:
+            frame = pickle.load(fh)
+    except Exception:  # absent, unreadable or from another version: check the CSV again
+        return None
+    if not isinstance(frame, pd.DataFrame):
+        return None
+    _MEMORY[key] = frame
     return frame
+
+
+def _remember(key: str, frame: pd.DataFrame) -> None:
+    _MEMORY[key] = frame
+    folder = _cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f"{key}.{os.getpid()}.tmp"
+        with tmp.open("wb") as fh:
+            pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{key}.pickle")
+    except OSError:  # a read-only home (some hubs): the memory cache still serves this session
+        pass
