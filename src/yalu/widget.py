@@ -95,6 +95,7 @@ class Explorer:
         ])
         self.box.add_class("yalu-explorer")
         self.drawing = None
+        self._canvas = tl._Reused()  # one figure, redrawn in place on every change
         self.shown = everything.iloc[0:0]
         for w in (self.slider, self.phase, self.actor, self.kind):
             w.observe(self._changed, names="value")
@@ -136,9 +137,10 @@ class Explorer:
         frame = tl.filter_records(self._all, **self.filters())
         frame = tl.select(frame, start, end)
         self.shown = frame
-        fig = tl.draw(frame, start, end, lanes=self.lanes, legend=False, max_labels=tl.WIDGET_LABELS)
+        fig = tl._draw_into(self._canvas, frame, start, end, lanes=self.lanes, legend=False,
+                            max_labels=tl.WIDGET_LABELS)
         self.drawing = fig.yalu
-        self.image.value = tl.png_bytes(fig, compress_level=1)
+        self.image.value = tl._quick_png_bytes(fig)
         self.caption.value = f'<p class="yalu-alt"><small>{html.escape(self.drawing.alt_text)}</small></p>'
         if len(frame):
             self.status.value = (f"<b>{len(frame)} record{'s' if len(frame) != 1 else ''} in view</b>, "
@@ -146,8 +148,10 @@ class Explorer:
         else:
             self.status.value = f"<b>{NOTHING}</b> ({tl._fmt(start)} to {tl._fmt(end)}; widen the dates or the filters)"
         previous = self.listing.value
-        self.listing.options = [(f"{r['date_text'][:28]} | {r['label']}", r["id"]) for r in frame.to_dict("records")]
-        if previous in set(frame["id"]):
+        ids = frame["id"].tolist()
+        self.listing.options = [(f"{when[:28]} | {label}", rid)
+                                for when, label, rid in zip(frame["date_text"].tolist(), frame["label"].tolist(), ids)]
+        if previous in set(ids):
             self.listing.value = previous
         else:
             self.listing.value = None
