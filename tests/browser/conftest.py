@@ -102,9 +102,18 @@ def page(browser, request):
         context.close()
 
 
+# The kernel-status indicator of the notebook on screen. JupyterLab keeps one per open
+# notebook, and hidden tabs keep theirs, so only a visible one says anything.
+IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle'] >> visible=true"
+
+
 def open_notebook(page, server, path: str):
-    """Open a notebook in JupyterLab and wait until its kernel is idle."""
-    page.goto(f"{server['base']}/lab/tree/{path}?token={server['token']}")
+    """Open a notebook in a fresh JupyterLab workspace and wait until its kernel is idle.
+
+    ``reset`` drops the workspace an earlier test left (its open tabs), so each test
+    sees only the notebook it opened.
+    """
+    page.goto(f"{server['base']}/lab/tree/{path}?reset&token={server['token']}")
     page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
     return page

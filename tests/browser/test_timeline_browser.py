@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import ARTIFACTS, open_notebook
+from conftest import ARTIFACTS, IDLE, open_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ COUNT = re.compile(r"(\d+) records? in view, (.+) to (.+)")
 
 
 def _run_all(page):
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
     assert page.locator(".jp-Dialog").count() == 0, "a dialog is in the way: " + page.locator(".jp-Dialog").first.inner_text()
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
@@ -30,7 +30,7 @@ def _wait_changed(page, locator, old, timeout=60_000):
         arg=[locator.element_handle(), old], timeout=timeout)
     text = None
     for _ in range(120):
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=timeout)
+        page.wait_for_selector(IDLE, timeout=timeout)
         page.wait_for_timeout(1_000)
         now = locator.inner_text().strip()
         if now == text:
@@ -51,7 +51,7 @@ def test_timeline_explorer(lab_server, page):
     explorer.wait_for(timeout=90_000)
     status = explorer.locator(".yalu-status").first
     page.wait_for_function("el => /records? in view/.test(el.innerText)", arg=status.element_handle(), timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
     explorer.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "timeline-01-run.png"))
     start_text = status.inner_text().strip()
