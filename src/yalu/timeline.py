@@ -878,6 +878,16 @@ def _alt_text(d: Drawing, frame: pd.DataFrame) -> str:
             f"{labelled} labelled. Each kind has its own colour and marker shape.")
 
 
+def _render(fig: Figure, dpi: int) -> None:
+    """Draw ``fig`` on an Agg canvas at ``dpi``, with the collection's rc settings."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    if fig.dpi != dpi:
+        fig.set_dpi(dpi)
+    with matplotlib.rc_context(_RC):
+        fig.canvas.draw()
+
+
 def png_bytes(fig: Figure, dpi: float = DPI, compress_level: int = 6) -> bytes:
     """PNG bytes of ``fig``, identical for identical figures (fixed dpi, no Software/date metadata).
 
@@ -886,12 +896,7 @@ def png_bytes(fig: Figure, dpi: float = DPI, compress_level: int = 6) -> bytes:
     """
     from PIL import Image
 
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
-    if fig.dpi != dpi:
-        fig.set_dpi(dpi)
-    with matplotlib.rc_context(_RC):
-        fig.canvas.draw()
+    _render(fig, dpi)
     buf = io.BytesIO()
     Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1) \
         .convert("RGB").save(buf, format="PNG", compress_level=compress_level)
@@ -903,12 +908,7 @@ def _quick_png_bytes(fig: Figure) -> bytes:
     redraws): RGB rows without PNG filters, deflated by zlib at level 1, no metadata chunks. About
     as small as ``png_bytes(fig, compress_level=1)`` for these mostly flat pictures, and faster,
     as Pillow spends most of its time choosing a filter for each row. Deterministic likewise."""
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
-    if fig.dpi != DPI:
-        fig.set_dpi(DPI)
-    with matplotlib.rc_context(_RC):
-        fig.canvas.draw()
+    _render(fig, DPI)
     rgba = np.asarray(fig.canvas.buffer_rgba())
     height, width = rgba.shape[:2]
     rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0 (none), then RGB
