@@ -305,3 +305,21 @@ def test_benchmark_function_returns_numbers():
     spec.loader.exec_module(mod)
     r = mod.measure_redraw(n=3)
     assert r["moves"] == 3 and len(r["samples_ms"]) == 3 and 0 < r["median_ms"] <= r["p95_ms"] + 1e-9
+
+
+@pytest.mark.parametrize("start,end,text", [
+    ("1950-10-14", "1950-10-14", "14 Oct 1950"),
+    ("1950-10-01", "1950-10-31", "Oct 1950"),
+    ("1949-01-01", "1949-12-31", "1949"),
+    ("1949-07-01", "1949-10-31", "Jul 1949 - Oct 1949"),
+    ("1949-01-30", "1949-02-07", "30 Jan 1949 - 7 Feb 1949"),
+    ("1950-10-01", "1950-10-02", "1 Oct 1950 - 2 Oct 1950"),
+])
+def test_span_text_keeps_vague_dates_as_ranges(tl, start, end, text):
+    assert tl.span_text(pd.Timestamp(start), pd.Timestamp(end)) == text
+
+
+def test_the_list_shows_each_records_dates_as_a_range(tl, explorer):
+    labels = dict((rid, label) for label, rid in explorer.listing.options)
+    for _, row in explorer.shown.iterrows():
+        assert labels[row["id"]].startswith(tl.span_text(row["date_start"], row["date_end"]) + " | ")

@@ -287,6 +287,29 @@ def _fmt(ts: pd.Timestamp) -> str:
     return f"{ts.day} {ts:%B %Y}"
 
 
+def span_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """A record's dates in a few characters, keeping a vague date a range.
+
+    ``1950-10-14`` -> "14 Oct 1950"; all of October 1950 -> "Oct 1950"; all of 1949 -> "1949";
+    July to October 1949 -> "Jul 1949 - Oct 1949"; otherwise "30 Jan 1949 - 7 Feb 1949".
+    """
+    def month_start(d):
+        return d.day == 1
+
+    def month_end(d):
+        return (d + pd.Timedelta(days=1)).day == 1
+
+    if start == end:
+        return f"{start.day} {start:%b %Y}"
+    if month_start(start) and month_end(end):
+        if start.month == 1 and end.month == 12:
+            return f"{start.year}" if start.year == end.year else f"{start.year} - {end.year}"
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start:%b %Y}"
+        return f"{start:%b %Y} - {end:%b %Y}"
+    return f"{start.day} {start:%b %Y} - {end.day} {end:%b %Y}"
+
+
 # ----------------------------------------------------------------------------- drawing
 
 @dataclass

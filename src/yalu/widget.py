@@ -149,8 +149,9 @@ class Explorer:
             self.status.value = f"<b>{NOTHING}</b> ({tl._fmt(start)} to {tl._fmt(end)}; widen the dates or the filters)"
         previous = self.listing.value
         ids = frame["id"].tolist()
-        self.listing.options = [(f"{when[:28]} | {label}", rid)
-                                for when, label, rid in zip(frame["date_text"].tolist(), frame["label"].tolist(), ids)]
+        self.listing.options = [(f"{tl.span_text(a, b)} | {label}", rid)
+                                for a, b, label, rid in zip(frame["date_start"], frame["date_end"],
+                                                            frame["label"].tolist(), ids)]
         if previous in set(ids):
             self.listing.value = previous
         else:
