@@ -96,3 +96,12 @@ def test_figures_need_alt_text():
     out = show(fig, 'Line chart; x "time", y count')
     assert 'alt="Line chart; x &quot;time&quot;, y count"' in out._repr_html_()
     assert b"Software" not in out.png and b"Date" not in out.png
+
+
+def test_footnote_status_chart_draws_from_the_sources_table():
+    from yalu import figures
+    from yalu.data import load
+
+    fig = figures.footnote_status(load("sources"))
+    assert fig.alt and "footnote" in fig.alt.lower()
+    assert fig._repr_html_().startswith("<img alt=")

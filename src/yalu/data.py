@@ -260,9 +260,15 @@ def _cache_dir() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yalu"
 
 
+@lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    """This loader's source and the pandas version: a cached table is only valid for both."""
+    return hashlib.sha256(Path(__file__).read_bytes() + pd.__version__.encode()).digest()
+
+
 def _digest(folder: Path, raw: bytes) -> str:
-    h = hashlib.sha256()
-    for part in (Path(__file__).read_bytes(), pd.__version__.encode(), (folder / "datapackage.json").read_bytes(), raw):
+    h = hashlib.sha256(_code_digest())
+    for part in ((folder / "datapackage.json").read_bytes(), raw):
         h.update(hashlib.sha256(part).digest())
     return h.hexdigest()
 

@@ -1,8 +1,9 @@
 """Show any matplotlib figure in a notebook with alt text, deterministically.
 
-(The timelines have their own :class:`yalu.timeline.Picture`; this module is for
-the other figures: the theatre map and the charts of the evidence notebook. It
-renders with the same :func:`yalu.timeline.png_bytes`.)
+(The timelines have their own :class:`yalu.timeline.Picture`, built on this module's
+:data:`PALETTE` and :func:`img_html`; :func:`show` is for the other figures: the
+theatre map and the charts of the evidence notebook. It renders with the same
+:func:`yalu.timeline.png_bytes`.)
 
 Notebooks in this collection store their outputs, and strict nbval compares them,
 so a figure must render to the same bytes every time. :func:`show` draws the
@@ -18,7 +19,6 @@ import html
 import matplotlib
 
 matplotlib.use("Agg")  # no display needed; the notebooks embed PNGs themselves
-import matplotlib.pyplot as plt  # noqa: E402
 
 from yalu.errors import YaluError  # noqa: E402
 
@@ -47,13 +47,15 @@ def png_bytes(fig) -> bytes:
     return _png(fig)
 
 
-def img_html(png: bytes, alt: str) -> str:
-    """An ``<img>`` element embedding ``png`` with the given alt text."""
+def img_html(png: bytes, alt: str, width: int | None = None) -> str:
+    """An ``<img>`` element embedding ``png`` with the given alt text (and a display width in
+    pixels, never wider than the page)."""
     alt = " ".join(str(alt).split())
     if not alt:
         raise YaluError("a figure needs alt text: say the chart type, the axes and what it shows")
     data = base64.b64encode(png).decode("ascii")
-    return f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}"/>'
+    size = f' width="{int(width)}" style="max-width:100%"' if width else ""
+    return f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}"{size}/>'
 
 
 class Figure:
@@ -76,6 +78,8 @@ def show(fig, alt: str) -> Figure:
 
     Put the call last in a cell (or pass the result to ``IPython.display.display``).
     """
+    import matplotlib.pyplot as plt  # only here: importing yalu.figures stays light
+
     try:
         out = Figure(png_bytes(fig), alt)
     finally:
@@ -104,6 +108,8 @@ def footnote_status(sources) -> Figure:
     cited = notes["cited_in_extract"].fillna(False).astype(bool) if "cited_in_extract" in notes.columns else pd.Series(True, index=notes.index)
     counts = {s: (int(((notes["status"].astype("string") == s) & cited).sum()),
                   int(((notes["status"].astype("string") == s) & ~cited).sum())) for s in statuses}
+    import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(figsize=(7, 3.6))
     labels = [s.replace("_", " ") for s in statuses]
     yes = [counts[s][0] for s in statuses]

@@ -38,7 +38,6 @@ Bad input (an unknown phase, actor or kind, a range that ends before it starts) 
 """
 from __future__ import annotations
 
-import base64
 import html
 import io
 import re
@@ -61,6 +60,7 @@ from matplotlib.path import Path  # noqa: E402
 
 from yalu import data  # noqa: E402
 from yalu.errors import YaluError  # noqa: E402
+from yalu.figures import PALETTE, img_html  # noqa: E402
 
 __all__ = [
     "KINDS", "OKABE_ITO", "CALENDAR_STEPS", "Drawing", "Item", "Label", "Picture",
@@ -68,11 +68,8 @@ __all__ = [
     "explore", "detail", "detail_html", "png_bytes", "legend_png", "people_names", "calendar_steps",
 ]
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
-OKABE_ITO = {
-    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
-}
+# Okabe & Ito (2008), "Color Universal Design": the collection's one palette (yalu.figures.PALETTE).
+OKABE_ITO = PALETTE
 
 
 @dataclass(frozen=True)
@@ -954,10 +951,7 @@ class Picture:
         self.png = png_bytes(fig)
 
     def html(self) -> str:
-        data_uri = base64.b64encode(self.png).decode("ascii")
-        width = int(self.figure.get_figwidth() * DPI)
-        return (f'<img src="data:image/png;base64,{data_uri}" alt="{html.escape(self.alt_text)}" '
-                f'width="{width}" style="max-width:100%"/>')
+        return img_html(self.png, self.alt_text, width=int(self.figure.get_figwidth() * DPI))
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/html": self.html(), "text/plain": self.alt_text}
