@@ -1,15 +1,17 @@
 # Two commands set everything up on a fresh machine with Python 3.11+ and make:
-#   make lab    create .venv from the pins, install yalu, open JupyterLab at the start notebook
-#   make test   the same setup, then the whole test suite
+#   make lab    create .venv from the student pins, install yalu, open JupyterLab at the start notebook
+#   make test   the same setup plus the developer tools, then lint and the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime-installed
+DEV     := $(VENV)/.dev-installed
 PYTEST_ARGS ?=
 
-.PHONY: lab test bench notebooks student-versions environment.yml clean
+.PHONY: lab test lint bench notebooks student-versions environment.yml clean
 
-$(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
+# What a student gets: requirements.txt (the same pins Binder installs) and the lab settings.
+$(RUNTIME): requirements.txt pyproject.toml jupyter/overrides.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.x")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -17,24 +19,33 @@ $(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	touch $(STAMP)
+	touch $(RUNTIME)
 
-lab: $(STAMP)
+# Developer tools on top: tests, browser tests, benchmarks, lint (requirements-dev.txt).
+$(DEV): $(RUNTIME) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV)
+
+lab: $(RUNTIME)
 	$(BIN)/python -m yalu.serve
 
-test: $(STAMP)
+lint: $(DEV)
+	$(BIN)/ruff check .
+
+test: $(DEV)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python bench/run.py
 
 # Re-execute every stored notebook after a change to data/ or src/yalu/, then rebuild the
 # student versions of the exercises from the freshly run solutions.
-notebooks: $(STAMP)
+notebooks: $(DEV)
 	$(BIN)/python tools/run_notebooks.py
 	$(BIN)/python -m yalu.exercises build
 
-student-versions: $(STAMP)
+student-versions: $(RUNTIME)
 	$(BIN)/python -m yalu.exercises build
 
 environment.yml: requirements.txt tools/sync_env.py
