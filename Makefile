@@ -11,7 +11,10 @@ PYTEST_ARGS ?=
 .PHONY: lab test lint bench notebooks student-versions environment.yml clean
 
 # What a student gets: requirements.txt (the same pins Binder installs) and the lab settings.
-$(RUNTIME): requirements.txt pyproject.toml jupyter/overrides.json
+# jupyter_server_config.json forces the legacy kernel websocket protocol: a jupyter_server race
+# can blow the server up to 3.4 GB on a kernel restart (docs/server-websocket.md). It must be the
+# root jupyter_server_config.json: the server reads only extension switches from its .d folder.
+$(RUNTIME): requirements.txt pyproject.toml jupyter/overrides.json jupyter/jupyter_server_config.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.x")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -19,6 +22,8 @@ $(RUNTIME): requirements.txt pyproject.toml jupyter/overrides.json
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	mkdir -p $(VENV)/etc/jupyter
+	cp jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	touch $(RUNTIME)
 
 # Developer tools on top: tests, browser tests, benchmarks, lint (requirements-dev.txt).
@@ -35,6 +40,7 @@ lint: $(DEV)
 test: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --nbval-lax exercises $(PYTEST_ARGS)
 
 bench: $(DEV)
 	$(BIN)/python bench/run.py

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from yalu import YaluError
-from yalu.data import describe, edtf_bounds, load, tables
+from yalu.data import describe, edtf_bounds, load, table_names
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -28,7 +28,7 @@ def raw(name: str) -> list[dict]:
 
 
 def test_the_package_lists_the_expected_tables():
-    assert set(tables()) >= {"events", "troop_movements", "soviet_air", "people", "communications",
+    assert set(table_names()) >= {"events", "troop_movements", "soviet_air", "people", "communications",
                              "sources", "conflicts", "claims"}
 
 
@@ -36,7 +36,7 @@ def test_the_package_lists_the_expected_tables():
                                   "sources", "conflicts", "claims"])
 def test_each_table_loads_typed(name):
     frame = load(name)
-    assert len(frame) > 0
+    assert len(frame) == len(raw(name)), "every row of the CSV is loaded"
     fields = {f["name"]: f for f in describe(name)["schema"]["fields"]}
     for col, field in fields.items():
         if field.get("type") == "date":
@@ -49,11 +49,26 @@ def test_each_table_loads_typed(name):
             assert str(frame[col].dtype) == "Int64", col
 
 
-def test_frictionless_validates_the_package():
+def _frictionless(folder: Path):
     exe = Path(sys.executable).parent / "frictionless"
-    result = subprocess.run([str(exe), "validate", str(DATA / "datapackage.json")],
-                            capture_output=True, text=True, timeout=300)
+    return subprocess.run([str(exe), "validate", str(folder / "datapackage.json")],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_frictionless_validates_the_package():
+    result = _frictionless(DATA)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("table, column, value, error", [
+    ("events", "source", "ctx_nowhere", "foreign-key"),      # a source that is not in sources.csv
+    ("claims", "conflict", "conf_nowhere", "foreign-key"),   # a claim about no known conflict
+    ("troop_movements", "strength_min", "-5", "constraint-error"),
+])
+def test_frictionless_catches_what_the_loader_cannot(data_copy, table, column, value, error):
+    edit_cell(data_copy / f"{table}.csv", 0, column, value)
+    result = _frictionless(data_copy)
+    assert result.returncode != 0 and error in result.stdout, result.stdout[-2000:]
 
 
 def test_the_package_declares_licence_and_sources():
@@ -87,7 +102,7 @@ def test_uncertain_dates_stay_ranges():
 
 def test_ids_are_unique_across_every_table():
     seen = {}
-    for name in tables():
+    for name in table_names():
         for row in raw(name):
             assert row["id"] not in seen, f"id {row['id']} is in {name} and {seen.get(row['id'])}"
             seen[row["id"]] = name
@@ -98,7 +113,7 @@ def test_people_references_resolve():
     for name, fields in PEOPLE_LIST_FIELDS.items():
         frame = load(name)
         for field in fields:
-            for rid, ids in zip(frame["id"], frame[field]):
+            for rid, ids in zip(frame["id"], frame[field], strict=True):
                 unknown = set(ids) - people
                 assert not unknown, f"{name} {rid}: {field} names unknown people {unknown}"
 
@@ -196,6 +211,9 @@ def edit_cell(path: Path, row_index: int, column: str, value: str) -> int:
     ("phase", "Korea", "is not one of"),
     ("footnote", "thirty", "should be a whole number"),
     ("id", "", "is required but empty"),
+    ("footnote", "0", "is below the minimum 1"),
+    ("footnote", "110", "is above the maximum 109"),
+    ("id", "ev_comintern_branch", "repeats row 2"),
 ])
 def test_a_hand_edited_csv_names_file_row_and_column(data_copy, column, value, expect):
     line = edit_cell(data_copy / "events.csv", 4, column, value)
@@ -234,7 +252,7 @@ def test_a_renamed_column_is_reported(data_copy):
 def test_a_missing_data_folder_says_where_it_looked(tmp_path, monkeypatch):
     monkeypatch.setenv("YALU_DATA", str(tmp_path))
     with pytest.raises(YaluError, match="datapackage.json does not exist"):
-        tables()
+        table_names()
 
 
 def test_yalu_errors_show_as_one_line_in_a_notebook(tmp_path):

@@ -25,34 +25,84 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def pins() -> dict[str, str]:
+def pins(name: str = "requirements.txt") -> dict[str, str]:
+    """The exact pins of one requirements file (a ``-r`` include is not followed)."""
     out = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
+    for line in (ROOT / name).read_text().splitlines():
         line = line.strip()
-        if not line or line.startswith("#"):
+        if not line or line.startswith("#") or line.startswith("-r "):
             continue
         m = PIN.match(line)
-        assert m, f"requirements.txt: {line!r} is not an exact pin (name==version)"
+        assert m, f"{name}: {line!r} is not an exact pin (name==version)"
         out[normalize(m.group(1))] = m.group(2)
     return out
+
+
+RUNTIME = ["jupyterlab", "pandas", "matplotlib", "ipywidgets", "anywidget", "edtf", "ipykernel", "basemap-data",
+           "nbclient", "platformdirs", "tqdm"]
+DEV_ONLY = ["pytest", "nbval", "pytest-xdist", "playwright", "jupyter-repo2docker", "frictionless", "ruff"]
 
 
 def environment() -> dict:
     return yaml.safe_load((ROOT / "environment.yml").read_text())
 
 
-def test_requirements_pin_the_stack_exactly():
+def test_student_pins_hold_the_runtime_and_no_developer_tools():
     p = pins()
-    for name in ["jupyterlab", "pandas", "matplotlib", "ipywidgets", "edtf", "frictionless", "nbval",
-                 "pytest", "playwright", "ipykernel", "jupyter-repo2docker", "basemap-data"]:
+    for name in RUNTIME:
         assert name in p, f"{name} is not pinned in requirements.txt"
+    for name in DEV_ONLY:
+        assert name not in p, f"{name} is a developer tool: it belongs in requirements-dev.txt"
     assert p["pandas"].startswith("3."), "the collection is built on pandas 3"
 
 
-def test_installed_versions_match_the_pins():
-    wrong = {name: (version, metadata.version(name)) for name, version in pins().items()
-             if metadata.version(name) != version}
-    assert not wrong, f"installed versions differ from requirements.txt (pinned, installed): {wrong}"
+def test_dev_pins_include_the_student_pins_and_add_only_tools():
+    text = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    assert "-r requirements.txt" in text, "requirements-dev.txt must include the student pins with -r"
+    dev = pins("requirements-dev.txt")
+    for name in DEV_ONLY:
+        assert name in dev, f"{name} is not pinned in requirements-dev.txt"
+    assert not set(dev) & set(pins()), f"pinned twice: {sorted(set(dev) & set(pins()))}"
+
+
+@pytest.mark.parametrize("name", ["requirements.txt", "requirements-dev.txt"])
+def test_installed_versions_match_the_pins(name):
+    wrong = {pkg: (version, metadata.version(pkg)) for pkg, version in pins(name).items()
+             if metadata.version(pkg) != version}
+    assert not wrong, f"installed versions differ from {name} (pinned, installed): {wrong}"
+
+
+def test_pyproject_ranges_admit_the_pins_and_the_version_lives_in_one_place():
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    import yalu
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {normalize(Requirement(r).name): Requirement(r) for r in project["dependencies"]}
+    for name in RUNTIME:
+        assert name in declared, f"pyproject.toml does not declare {name}"
+        assert declared[name].specifier.contains(pins()[name]), f"{name}=={pins()[name]} is outside {declared[name]}"
+    assert "version" not in project and "version" in project["dynamic"]
+    assert metadata.version("yalu") == yalu.__version__
+    floor = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]
+    assert any(Requirement(r).name == "setuptools" and Requirement(r).specifier.contains("77.0") and
+               not Requirement(r).specifier.contains("76.0") for r in floor), \
+        "license = 'MIT' (PEP 639) needs setuptools >= 77 as the build floor"
+
+
+def test_nbval_sanitizes_png_payloads_but_keeps_alt_text():
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns((ROOT / "tests" / "nbval_sanitize.cfg").read_text())
+    html = '<img alt="Timeline of 3 records" src="data:image/png;base64,iVBORw0KGgo+/=="/>'
+    other = html.replace("iVBORw0KGgo+/==", "AAAA").replace("3 records", "4 records")
+    out = [html, other]
+    for regex, replace in patterns:
+        out = [re.sub(regex, replace, s) for s in out]
+    assert "iVBOR" not in out[0] and 'alt="Timeline of 3 records"' in out[0]
+    assert out[0] != out[1], "a changed alt text is still a difference"
 
 
 def test_environment_yml_uses_conda_forge_and_the_same_pins():
@@ -117,11 +167,29 @@ def test_readme_gives_the_two_commands_binder_hub_citation_and_licences():
     assert "creativecommons.org/licenses/by/4.0" in (ROOT / "LICENSE-CONTENT.md").read_text()
 
 
-def test_ci_installs_debian_chromium_and_runs_make_test():
+def test_ci_runs_make_test_after_its_installs(tmp_path):
+    """Run .ci/run with stand-ins for make, apt-get and npm that only record their arguments."""
+    log = tmp_path / "log"
+    for tool in ("make", "apt-get", "npm", "npx"):
+        stub = tmp_path / tool
+        stub.write_text(f'#!/bin/sh\necho "{tool} $*" >> {log}\n')
+        stub.chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "CI": "true", "HOME": str(tmp_path)}
+    result = subprocess.run(["bash", str(ROOT / ".ci" / "run")], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert calls[-1] == "make test", f".ci/run must end with `make test`, ran: {calls}"
+    assert not any("playwright install" in c for c in calls), "never download a browser"
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "apt-get install" in ci and "chromium" in ci
-    assert re.search(r"^\s*(exec )?make test\b", ci, re.M)
-    assert "playwright install" not in ci, "never download a browser"
+    assert "chromium" in ci and "bubblewrap" in ci, "Debian's chromium and bubblewrap are installed when missing"
+
+
+def test_make_test_lints_then_runs_pytest_strict_and_exercises_lax():
+    result = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    lines = [ln for ln in result.stdout.splitlines() if "ruff" in ln or "pytest" in ln]
+    assert "ruff check" in lines[0]
+    assert lines[1].endswith("-m pytest ") or lines[1].split("-m pytest")[1].strip() == ""
+    assert "--nbval-lax exercises" in lines[2]
 
 
 def test_jupyterlab_news_prompt_is_off():
@@ -160,7 +228,7 @@ def test_start_notebook_links_resolve():
 
 
 def test_start_notebook_links_every_notebook_and_exercise():
-    linked = {(START.parent / unquote(l.split("#")[0])).resolve() for l in start_links()}
+    linked = {(START.parent / unquote(link.split("#")[0])).resolve() for link in start_links()}
     student_facing = [p for d in ("notebooks", "exercises") for p in (ROOT / d).glob("*.ipynb") if p != START]
     assert student_facing, "no notebooks found"
     missing = [str(p.relative_to(ROOT)) for p in student_facing if p.resolve() not in linked]

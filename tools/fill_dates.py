@@ -44,7 +44,7 @@ def fill(path: Path, check: bool) -> int:
             try:
                 start, end = edtf_bounds(value)
             except YaluError as exc:
-                raise SystemExit(f"{path.name}: row {line}: {exc}")
+                raise SystemExit(f"{path.name}: row {line}: {exc}") from None
         else:
             start, end = "", ""
         if (row[i_start], row[i_end]) != (start, end):

@@ -3,8 +3,8 @@
     .venv/bin/python tools/run_notebooks.py [PATH ...]      (default: every notebook the suite checks)
 
 Each notebook runs in a fresh kernel in its own folder. Widget state and widget view ids are
-random on every run, and nbclient's timings are timestamps, so none of them is stored: the notebooks show a static picture before each
-widget for readers without a kernel, and nbval ignores widget views anyway. Run this after any
+random on every run, and nbclient's timings are timestamps, so none of them is stored; nbval
+ignores widget views anyway. Run this after any
 change to data/ or src/yalu/, then `make test`.
 """
 from __future__ import annotations

@@ -1,12 +1,15 @@
 """yalu: shared code for the teaching collection on the Sino-Soviet alliance and
 China's entry into the Korean War (1949-1950).
 
-The notebooks load data with :func:`yalu.data.load` and draw timelines with
-:mod:`yalu.timeline`; exercises check answers with :func:`yalu.check`.
+Data flows one way through the modules: ``paths`` and ``data`` (the sourced tables),
+``citations`` and ``records`` (dated records with their sources), then the views:
+``tables.show`` (a table to read), ``timeline.picture``, ``calendar.october_calendar``,
+``maps.theatre_map``, ``charts`` and ``explorer.explore``; ``exercises`` and ``grade``
+check answers. ``serve`` starts JupyterLab.
 """
 from yalu.errors import YaluError, show_errors_briefly
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["YaluError", "__version__"]
 
 show_errors_briefly()

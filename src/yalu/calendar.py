@@ -1,0 +1,169 @@
+"""1-19 October 1950 day by day: the go, stop and wait steps of China's decision to enter the war.
+
+Each step is found in the data by its day and words (see :data:`STEPS`); the calendar draws
+it as a numbered box in its row (GO, WAIT or STOP) and lists every step in full under the
+picture, so no label is ever cut or crossed by the line that joins the steps.
+
+>>> [s["signal"] for s in calendar_steps()][:3]
+['go', 'go', 'wait']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib
+import pandas as pd
+from matplotlib.colors import to_rgb
+from matplotlib.patches import FancyBboxPatch, Rectangle
+
+from yalu.records import records
+from yalu.render import FONT_PT, PALETTE, STYLE, WIDTH_IN, Key, Picture, new_figure
+
+__all__ = ["Step", "STEPS", "SIGNALS", "calendar_steps", "october_calendar"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the October 1950 decision, found in the data by day and words."""
+    key: str
+    label: str
+    signal: str  # "go", "stop" or "wait"
+    day: str     # a day the record's dates must cover
+    words: tuple[str, ...]  # any of these in the record's title (preferred) or summary/evidence
+
+
+# The go / stop / wait classification is ours, declared here; the records are the paper's.
+STEPS: tuple[Step, ...] = (
+    Step("decision", "Decision to send troops", "go", "1950-10-02", ("decision", "decide")),
+    Step("order", "Order to enter the war", "go", "1950-10-08", ("order",)),
+    Step("black_sea", "Black Sea meeting on Soviet air support", "wait", "1950-10-09", ("black sea",)),
+    Step("halt", "Halt: troops told to stop", "stop", "1950-10-12", ("halt", "stop")),
+    Step("go_on", "Politburo decides to go on", "go", "1950-10-13", ("go on", "go ahead", "proceed", "continue")),
+    Step("by_17th", "Advance units told to cross by 17 October", "go", "1950-10-15", ("by 17 october",)),
+    Step("regiment", "A regiment of the 42nd Army enters Korea", "go", "1950-10-17", ("42nd army", "regiment")),
+    Step("wavering", "Mao wavers and delays the final order", "wait", "1950-10-17", ("waver",)),
+    Step("crossing", "Chinese troops cross the Yalu", "go", "1950-10-19", ("cross",)),
+)
+SIGNALS = {  # colour, marker and word: the signal is never carried by colour alone
+    "go": (PALETTE["bluish_green"], "^", "GO"),
+    "wait": (PALETTE["orange"], "D", "WAIT"),
+    "stop": (PALETTE["vermillion"], "s", "STOP"),
+}
+ROWS = ("go", "wait", "stop")
+OCTOBER = (pd.Timestamp("1950-10-01"), pd.Timestamp("1950-10-19"))
+
+
+def _tint(colour: str, amount: float = 0.35) -> tuple[float, float, float]:
+    """``colour`` mixed with white: an opaque fill, so nothing drawn behind it shows through."""
+    r, g, b = to_rgb(colour)
+    return (1 - amount + amount * r, 1 - amount + amount * g, 1 - amount + amount * b)
+
+
+def _find(step: Step, frame: pd.DataFrame):
+    day = pd.Timestamp(step.day)
+    cand = frame[(frame["date_start"] <= day) & (frame["date_end"] >= day) & (frame["kind"] == "event")
+                 & (frame["date_start"] >= OCTOBER[0]) & (frame["date_end"] <= OCTOBER[1])]
+    if "decision" in list(frame["phase"].cat.categories):
+        cand = cand[cand["phase"] == "decision"]
+
+    def hits(col):
+        return cand[col].fillna("").astype(str).str.lower().map(lambda t: any(w in t for w in step.words)).astype(bool)
+
+    for cols in (("label",), ("summary", "evidence")):
+        mask = pd.Series(False, index=cand.index)
+        for c in cols:
+            mask |= hits(c)
+        found = cand[mask]
+        if len(found):
+            found = found.assign(_span=(found["date_end"] - found["date_start"]).dt.days)
+            return found.sort_values(["_span", "date_start", "id"]).iloc[0]
+    return None
+
+
+def calendar_steps() -> list[dict]:
+    """The October steps found in the data: key, label, signal, record id, first and last day, wording."""
+    frame = records()
+    out = []
+    for step in STEPS:
+        row = _find(step, frame)
+        out.append({"key": step.key, "label": step.label, "signal": step.signal,
+                    "id": None if row is None else row["id"],
+                    "start": pd.Timestamp(step.day) if row is None else row["date_start"],
+                    "end": pd.Timestamp(step.day) if row is None else row["date_end"],
+                    "date_text": None if row is None else row["date_text"]})
+    return out
+
+
+def _when(s: dict) -> str:
+    a, b = s["start"], s["end"]
+    return f"{a.day} Oct" if a == b else f"{a.day}-{b.day} Oct"
+
+
+def october_calendar() -> Picture:
+    """1-19 October 1950, one column per day: the go / stop / wait steps, as a :class:`yalu.render.Picture`."""
+    steps = calendar_steps()
+    with matplotlib.rc_context(STYLE):
+        fig, found = _draw(steps)
+    keys = [Key(n, f"{s['label']} ({SIGNALS[s['signal']][2]})", _when(s)) for n, s in enumerate(found, start=1)]
+    return Picture(fig, _alt(steps), keys=keys, drawing={"steps": steps, "found": found})
+
+
+def _draw(steps: list[dict]):
+    first, last = OCTOBER
+    days = pd.date_range(first, last, freq="D")
+    width, height = WIDTH_IN, 2.9
+    left = 0.75
+    fig = new_figure(width, height)
+    ax = fig.add_axes((left / width, 0.1 / height, 1 - (left + 0.1) / width, 1 - 0.85 / height))
+    ax.set_xlim(0.5, len(days) + 0.5)
+    ax.set_ylim(3.5, -0.6)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_xticks(range(1, len(days) + 1), [f"{d.day}" for d in days])
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", length=0, pad=2)
+    ax.set_yticks([0, 1, 2, 3], [SIGNALS[s][2] for s in ROWS] + ["in force"], weight="bold")
+    ax.tick_params(axis="y", length=0)
+    for c in range(len(days) + 1):
+        ax.axvline(c + 0.5, color="#DDDDDD", lw=0.6, zorder=0)
+    ax.axhline(2.55, color="#999999", lw=0.6)
+    fig.text(0.1 / width, 1 - 0.06 / height, "October 1950, day by day: go, stop, go", ha="left", va="top",
+             fontsize=FONT_PT + 2, weight="bold")
+
+    found = [s for s in steps if s["id"] is not None]
+    centres = []
+    for n, st in enumerate(found, start=1):
+        colour = SIGNALS[st["signal"]][0]
+        y = ROWS.index(st["signal"])
+        c0, c1 = st["start"].day, st["end"].day
+        ax.add_patch(FancyBboxPatch((c0 - 0.4, y - 0.3), c1 - c0 + 0.8, 0.6, boxstyle="round,pad=0.02",
+                                    facecolor=_tint(colour), edgecolor=colour, lw=1.4, zorder=2))
+        ax.text((c0 + c1) / 2, y, str(n), ha="center", va="center", weight="bold", zorder=4)
+        centres.append(((c0 + c1) / 2, y))
+    if len(centres) > 1:
+        xs, ys = zip(*centres, strict=True)
+        ax.plot(xs, ys, color="#555555", lw=1.0, ls="--", zorder=1)  # behind the opaque boxes
+
+    # The signal in force each day: that of the latest step begun by that day (word, not only colour).
+    for d in days:
+        now = [s for s in found if s["start"] <= d]
+        if now:
+            colour, _, word = SIGNALS[now[-1]["signal"]]
+            ax.add_patch(Rectangle((d.day - 0.5, 2.75), 1.0, 0.5, facecolor=_tint(colour, 0.55), lw=0, zorder=1))
+            ax.text(d.day, 3.0, word[0], ha="center", va="center", weight="bold", zorder=2)
+    return fig, found
+
+
+def _alt(steps: list[dict]) -> str:
+    shown = [f"{_when(s)}: {s['label']} ({s['signal']})" for s in steps if s["id"] is not None]
+    missing = [s["label"] for s in steps if s["id"] is None]
+    if not shown:
+        return "Calendar of 1 to 19 October 1950: none of the steps were found in the data."
+    seq = [s["signal"] for s in steps if s["id"] is not None]
+    squeezed = [x for i, x in enumerate(seq) if i == 0 or x != seq[i - 1]]
+    text = (f"Calendar of 1 to 19 October 1950, one column per day, with rows for go, wait and stop and a row "
+            f"for the signal in force. {len(shown)} numbered steps: " + "; ".join(shown) + ". "
+            f"Sequence of signals: {' - '.join(squeezed)}.")
+    if missing:
+        text += f" Not found in the data: {', '.join(missing)}."
+    return text

@@ -1,0 +1,55 @@
+"""Where things are: the repository, its data package and the cache of checked tables.
+
+One place answers these questions for every module (the loader, the server launcher, the
+exercise builder), so a moved folder is fixed once.
+
+>>> from yalu.paths import data_dir
+>>> (data_dir() / "datapackage.json").is_file()
+True
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from yalu.errors import YaluError
+
+__all__ = ["repo_root", "data_dir", "cache_dir"]
+
+_MARKER = Path("data") / "datapackage.json"
+
+
+def repo_root() -> Path:
+    """The checkout that holds ``data/datapackage.json`` above this package (an editable install).
+
+    Raises :class:`YaluError` for an installed copy with no checkout around it.
+    """
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / _MARKER).is_file():
+            return parent
+    raise YaluError("cannot find the collection's folder (data/datapackage.json above the yalu package); "
+                    "install yalu from a checkout with `pip install -e .`, or set YALU_DATA")
+
+
+def data_dir() -> Path:
+    """The folder holding ``datapackage.json``: ``$YALU_DATA``, else the repository's ``data/``."""
+    env = os.environ.get("YALU_DATA")
+    if env:
+        return Path(env)
+    try:
+        return repo_root() / "data"
+    except YaluError:
+        raise YaluError("cannot find data/datapackage.json; set YALU_DATA to the collection's data folder") from None
+
+
+def cache_dir() -> Path | None:
+    """Where checked tables are cached: ``$YALU_CACHE`` (``off`` for none), else the user cache folder."""
+    setting = os.environ.get("YALU_CACHE")
+    if setting == "off":
+        return None
+    if setting:
+        return Path(setting)
+    return Path(platformdirs.user_cache_dir("yalu", appauthor=False))

@@ -1,0 +1,239 @@
+"""The collection's dated records as one table: what the timelines, the calendar and the explorer show.
+
+Four tables hold dated records: ``events``, ``troop_movements``, ``soviet_air`` and
+``communications``. :func:`records` puts them in one DataFrame, one row per record, with
+the columns of :data:`COLUMNS`: its dates (EDTF ``date`` and the first and last day it may
+mean), the paper's wording of the date, a ``label`` in full (never cut), the people it
+names (``actors``), and its source.
+
+>>> october = records(kind="communication", start="1950-10-01", end="1950-10-19")
+>>> bool((october["date_end"] >= "1950-10-01").all())
+True
+>>> detail(october["id"].iloc[0])["citation"].startswith(("Footnote", "Chen", "Context"))
+True
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from yalu import data
+from yalu.citations import cite
+from yalu.dates import day_range
+from yalu.errors import YaluError
+from yalu.paths import data_dir
+
+__all__ = ["KINDS", "Kind", "COLUMNS", "records", "filter_records", "select", "detail", "people_names",
+           "short_names"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of dated record and the table it comes from."""
+    name: str
+    table: str
+    plural: str
+
+
+KINDS = {
+    "event": Kind("event", "events", "events"),
+    "troop_movement": Kind("troop_movement", "troop_movements", "troop movements"),
+    "soviet_air": Kind("soviet_air", "soviet_air", "Soviet air records"),
+    "communication": Kind("communication", "communications", "communications"),
+}
+_KIND_ALIASES = {k: k for k in KINDS} | {v.table: k for k, v in KINDS.items()} | {
+    "troops": "troop_movement", "air": "soviet_air"}
+
+COLUMNS = ["id", "kind", "date", "date_start", "date_end", "date_text", "phase", "label", "summary",
+           "actors", "place", "footnote", "source", "evidence", "quote"]
+
+
+@lru_cache(maxsize=4)
+def _people(folder: str) -> pd.DataFrame | None:
+    return data.load("people") if "people" in data.table_names() else None
+
+
+def people_names() -> dict[str, str]:
+    """People (and bodies) by id: ``{'mao_zedong': 'Mao Zedong', ...}``."""
+    people = _people(str(data_dir()))
+    return {} if people is None else dict(zip(people["id"], people["name"], strict=True))
+
+
+def short_names() -> dict[str, str]:
+    """Short names for labels: a Chinese or Korean person's family name comes first (Mao, Zhou,
+    Kim), others' last (Stalin); bodies keep their full name."""
+    people = _people(str(data_dir()))
+    out: dict[str, str] = {}
+    for row in ([] if people is None else people.to_dict("records")):
+        name = re.sub(r"\s*\(.*?\)", "", str(row.get("name") or row["id"])).strip() or row["id"]
+        if row.get("kind") == "body" or " " not in name:
+            out[row["id"]] = name
+        elif row.get("side") in ("chinese", "korean", "prc", "ccp", "north_korean", "dprk"):
+            out[row["id"]] = name.split()[0]
+        else:
+            out[row["id"]] = name.split()[-1]
+    return out
+
+
+def _ids(value) -> list[str]:
+    """People ids from a cell that is a list, one id, or empty."""
+    if value is None or (not isinstance(value, list | tuple | str) and pd.isna(value)):
+        return []
+    return [v for v in ([value] if isinstance(value, str) else list(value)) if v]
+
+
+def _name(pid: str, names: dict) -> str:
+    return names.get(pid, str(pid).replace("_", " ").title())
+
+
+def _label(kind: str, row: dict, short: dict, names: dict) -> str:
+    """A record's title in full: an event's title, a unit and what it did, an air item and its status,
+    or who wrote to whom."""
+    if kind == "event":
+        return " ".join(str(row.get("title") or row.get("summary") or "").split())
+    if kind == "troop_movement":
+        action = str(row.get("action") or "").replace("_", " ")
+        return f"{row.get('unit') or 'troops'}: {action}".rstrip(": ")
+    if kind == "soviet_air":
+        status = row.get("status")
+        return f"{row.get('item') or 'Soviet air'}" + (f" ({status})" if isinstance(status, str) else "")
+    who = ", ".join(short.get(p, _name(p, names)) for p in _ids(row.get("sender"))) or "Unknown sender"
+    to = ", ".join(short.get(r, _name(r, names)) for r in _ids(row.get("recipients")))
+    what = str(row.get("kind") or "message").replace("_", " ")
+    return f"{who} to {to} ({what})" if to else f"{who} ({what})"
+
+
+def _actors(kind: str, row: dict) -> list[str]:
+    if kind == "communication":
+        out = _ids(row.get("sender"))
+        return out + [r for r in _ids(row.get("recipients")) if r not in out]
+    return _ids(row.get("actors"))
+
+
+def _place(kind: str, row: dict) -> str | None:
+    for col in ("place", "destination", "area"):
+        value = row.get(col)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+@lru_cache(maxsize=4)
+def _load_all(folder: str) -> pd.DataFrame:
+    names, short = people_names(), short_names()
+    available = data.table_names()
+    parts = []
+    for kind in KINDS.values():
+        if kind.table not in available:
+            continue
+        t = data.load(kind.table)
+        rows = t.to_dict("records")
+        part = pd.DataFrame({c: t[c] for c in ("id", "date", "date_start", "date_end", "date_text", "phase")})
+        part["kind"] = kind.name
+        part["summary"] = t["summary"] if "summary" in t else None
+        part["footnote"] = t["footnote"] if "footnote" in t else pd.array([None] * len(t), dtype="Int64")
+        part["source"] = t["source"]
+        part["evidence"] = t["evidence"] if "evidence" in t else None
+        part["quote"] = t["quote"] if "quote" in t else None
+        part["label"] = [_label(kind.name, row, short, names) for row in rows]
+        part["actors"] = [_actors(kind.name, row) for row in rows]
+        part["place"] = [_place(kind.name, row) for row in rows]
+        parts.append(part)
+    if not parts:
+        raise YaluError("the data package has none of the dated tables (events, troop_movements, soviet_air, "
+                        "communications)")
+    phases = parts[0]["phase"].cat.categories
+    for p in parts:
+        p["phase"] = pd.Categorical(p["phase"].astype(object), categories=phases)
+    frame = pd.concat(parts, ignore_index=True)[COLUMNS]
+    frame["kind"] = pd.Categorical(frame["kind"], categories=list(KINDS))
+    return frame.sort_values(["date_start", "date_end", "kind", "id"], kind="stable").reset_index(drop=True)
+
+
+def _all() -> pd.DataFrame:
+    return _load_all(str(data_dir()))
+
+
+def _kinds(kind) -> list[str]:
+    wanted = [kind] if isinstance(kind, str) else list(kind)
+    out = []
+    for k in wanted:
+        key = _KIND_ALIASES.get(str(k).strip().lower())
+        if key is None:
+            raise YaluError(f"there is no kind of record called {k!r}; the kinds are: {', '.join(KINDS)}")
+        out.append(key)
+    return out
+
+
+def phases() -> list[str]:
+    """The phases of the story, in order (``background``, ``leaning``, ... ``historiography``)."""
+    return list(_all()["phase"].cat.categories)
+
+
+def filter_records(frame: pd.DataFrame, phase=None, actor=None, kind=None) -> pd.DataFrame:
+    """The rows of ``frame`` in ``phase``, naming ``actor`` (a people id), of ``kind``.
+
+    ``None`` means no filter. ``kind`` may be one kind or a list (``"event"``,
+    ``"troop_movement"``, ``"soviet_air"``, ``"communication"``; table names work too).
+    """
+    keep = pd.Series(True, index=frame.index)
+    if phase is not None:
+        known = phases()
+        if phase not in known:
+            raise YaluError(f"there is no phase called {phase!r}; the phases are: {', '.join(known)}")
+        keep &= frame["phase"] == phase
+    if actor is not None:
+        known = set(people_names()) | {a for acts in _all()["actors"] for a in acts}
+        if actor not in known:
+            raise YaluError(f"there is no actor with the id {actor!r}; use a people id such as "
+                            f"{', '.join(sorted(known)[:6])} (see load('people'))")
+        keep &= frame["actors"].map(lambda acts: actor in acts)
+    if kind is not None:
+        keep &= frame["kind"].isin(_kinds(kind))
+    return frame[keep]
+
+
+def select(frame: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
+    """The rows of ``frame`` whose dates overlap ``start``..``end`` (days, both included).
+
+    A record dated "August 1949" overlaps a range that includes any day of August 1949.
+    """
+    s, e = day_range(start, end)
+    keep = pd.Series(True, index=frame.index)
+    if s is not None:
+        keep &= frame["date_end"] >= s
+    if e is not None:
+        keep &= frame["date_start"] <= e
+    return frame[keep]
+
+
+def records(phase=None, actor=None, kind=None, start=None, end=None) -> pd.DataFrame:
+    """All dated records of the collection, filtered (see :func:`filter_records`, :func:`select`)."""
+    return select(filter_records(_all(), phase=phase, actor=actor, kind=kind), start, end).copy()
+
+
+def _text(value) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def detail(record_id: str) -> dict:
+    """What a reader needs to check one record: its full label, summary, the date as the paper words
+    it and as EDTF, the citation (footnote text or outside source), and the paper's own words."""
+    frame = _all()
+    rows = frame[frame["id"] == record_id]
+    if rows.empty:
+        raise YaluError(f"there is no record with the id {record_id!r}; see records()['id']")
+    r = rows.iloc[0]
+    c = cite(r["source"], r["footnote"])
+    return {
+        "id": r["id"], "kind": KINDS[r["kind"]].plural.rstrip("s"), "label": r["label"],
+        "summary": _text(r["summary"]), "date_text": _text(r["date_text"]), "edtf": r["date"],
+        "start": r["date_start"], "end": r["date_end"], "phase": str(r["phase"]),
+        "actors": [people_names().get(a, a) for a in r["actors"]], "place": _text(r["place"]),
+        "footnote": None if pd.isna(r["footnote"]) else int(r["footnote"]),
+        "citation": c.full, "citation_short": c.short, "url": c.url, "context": c.context,
+        "evidence": _text(r["evidence"]), "quote": _text(r["quote"]), "source": r["source"],
+    }

@@ -1,0 +1,116 @@
+"""How every figure of the collection looks and reaches the page: palette, style, PNG, alt text.
+
+Figures are drawn on an explicit :class:`matplotlib.figure.Figure` (never through pyplot, and
+never by changing the backend, so a student's own plots still display inline) and shown as a
+:class:`Picture`: deterministic PNG bytes with alt text, displayed as ``<img alt=...>`` so that
+the stored notebook shows it where no kernel runs, plus any key of labels as real text below.
+
+Sizes are set for a 1024-px projector with JupyterLab's side panel open: a figure is at most
+:data:`WIDTH_IN` inches wide and shown at :data:`SCREEN_DPI` pixels per inch, so the body text of
+:data:`STYLE` (9 pt) is 12.5 px on screen; the PNG holds :data:`PNG_DPI` for sharp zooming.
+
+>>> from matplotlib.figure import Figure
+>>> fig = Figure(figsize=(2, 1))
+>>> _ = fig.add_subplot().plot([1, 2], [2, 1])
+>>> pic = Picture(fig, "A line falling from 2 to 1.")
+>>> pic.png[:4] == b"\\x89PNG", png_bytes(fig) == pic.png
+(True, True)
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from yalu.errors import YaluError
+
+__all__ = ["PALETTE", "STYLE", "WIDTH_IN", "SCREEN_DPI", "PNG_DPI", "FONT_PT", "Picture", "Key",
+           "new_figure", "png_bytes", "img_html"]
+
+#: Okabe-Ito colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008).
+PALETTE = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+FONT_PT = 9.0
+WIDTH_IN = 6.4      # 640 px on screen: fits the notebook column of a 1024-px window with the side panel open
+SCREEN_DPI = 100    # pixels per inch as shown (the <img> width)
+PNG_DPI = 150       # pixels per inch in the PNG (sharper when zoomed)
+STYLE = {"font.size": FONT_PT, "font.family": "DejaVu Sans", "axes.unicode_minus": False,
+         "axes.titlesize": FONT_PT + 2, "axes.labelsize": FONT_PT, "xtick.labelsize": FONT_PT,
+         "ytick.labelsize": FONT_PT, "legend.fontsize": FONT_PT, "hatch.linewidth": 0.8,
+         "svg.hashsalt": "yalu"}
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """A figure of ``width`` x ``height`` inches, not registered with pyplot (nothing shows it twice)."""
+    return Figure(figsize=(width, height), dpi=SCREEN_DPI, layout=None)
+
+
+def png_bytes(fig: Figure, dpi: float = PNG_DPI) -> bytes:
+    """PNG bytes of ``fig``, identical for identical figures (fixed dpi, no Software or date metadata)."""
+    buf = io.BytesIO()
+    with matplotlib.rc_context(STYLE):
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
+    return buf.getvalue()
+
+
+def img_html(png: bytes, alt: str, width: int | None = None) -> str:
+    """An ``<img>`` element embedding ``png`` with alt text, ``width`` CSS pixels wide at most."""
+    alt = " ".join(str(alt).split())
+    if not alt:
+        raise YaluError("a figure needs alt text: say the chart type, the axes and what it shows")
+    payload = base64.b64encode(png).decode("ascii")
+    size = f' width="{int(width)}" style="max-width:100%;height:auto"' if width else ""
+    return f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{payload}"{size}/>'
+
+
+@dataclass(frozen=True)
+class Key:
+    """A label too long for its place in a figure: drawn as ``number``, listed in full below."""
+    number: int
+    text: str
+    when: str = ""
+
+
+@dataclass
+class Picture:
+    """A drawn figure: PNG bytes with alt text, and a key of numbered labels listed under it.
+
+    Shows as ``<img alt=...>`` (plus the key as a list) in a notebook, as its alt text elsewhere.
+    ``drawing`` describes what was drawn (for tests and captions), where the drawer gives one.
+    """
+    figure: Figure = field(repr=False)
+    alt: str
+    keys: list[Key] = field(default_factory=list)
+    drawing: object = field(default=None, repr=False)
+
+    def __post_init__(self):
+        self.alt = " ".join(str(self.alt).split())
+        self.png = png_bytes(self.figure)
+        self.width = int(round(self.figure.get_figwidth() * SCREEN_DPI))
+
+    def html(self) -> str:
+        out = img_html(self.png, self.alt, width=self.width)
+        if self.keys:
+            items = "".join(f'<li value="{k.number}">{html.escape(k.text)}'
+                            + (f" ({html.escape(k.when)})" if k.when else "") + "</li>" for k in self.keys)
+            out += (f'<div class="yalu-key" style="max-width:{self.width}px"><p style="margin:0.3em 0 0">'
+                    f"<b>Key to the numbers in the figure</b></p><ol style=\"margin-top:0.2em\">{items}</ol></div>")
+        return out
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html(), "text/plain": self.alt}
+
+    def __repr__(self) -> str:
+        return self.alt
