@@ -7,7 +7,7 @@ import pytest
 from yalu import YaluError
 from yalu.charts import footnote_ranges, footnote_status
 from yalu.data import load
-from yalu.render import SCREEN_DPI
+from yalu.render import PROJECTOR_COLUMN_PX, SCREEN_DPI, WIDTH_IN
 
 
 def test_footnote_status_chart_draws_from_the_sources_table():
@@ -16,7 +16,8 @@ def test_footnote_status_chart_draws_from_the_sources_table():
     assert pic.html().startswith("<img alt=")
     pic.figure.draw_without_rendering()
     texts = [t for t in pic.figure.axes[0].texts] + list(pic.figure.texts)
-    assert all(t.get_fontsize() * SCREEN_DPI / 72 >= 11 for t in texts)
+    shown = SCREEN_DPI / 72 * PROJECTOR_COLUMN_PX / (WIDTH_IN * SCREEN_DPI)
+    assert all(t.get_fontsize() * shown >= 11 for t in texts)
     boxes = [t.get_window_extent() for t in texts]
     assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
     with pytest.raises(YaluError):

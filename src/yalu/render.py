@@ -6,8 +6,9 @@ never by changing the backend, so a student's own plots still display inline) an
 the stored notebook shows it where no kernel runs, plus any key of labels as real text below.
 
 Sizes are set for a 1024-px projector with JupyterLab's side panel open: a figure is at most
-:data:`WIDTH_IN` inches wide and shown at :data:`SCREEN_DPI` pixels per inch, so the body text of
-:data:`STYLE` (9 pt) is 12.5 px on screen; the PNG holds :data:`PNG_DPI` for sharp zooming.
+:data:`WIDTH_IN` inches wide and shown at :data:`SCREEN_DPI` pixels per inch (scaled down to
+:data:`PROJECTOR_COLUMN_PX` there), so the body text of :data:`STYLE` (9 pt) is at least 11 px
+on screen; the PNG holds :data:`PNG_DPI` for sharp zooming.
 
 >>> from matplotlib.figure import Figure
 >>> fig = Figure(figsize=(2, 1))
@@ -28,7 +29,7 @@ from matplotlib.figure import Figure
 
 from yalu.errors import YaluError
 
-__all__ = ["PALETTE", "STYLE", "WIDTH_IN", "SCREEN_DPI", "PNG_DPI", "FONT_PT", "Picture", "Key",
+__all__ = ["PALETTE", "STYLE", "WIDTH_IN", "SCREEN_DPI", "PNG_DPI", "FONT_PT", "PROJECTOR_COLUMN_PX", "Picture", "Key",
            "new_figure", "png_bytes", "img_html"]
 
 #: Okabe-Ito colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008).
@@ -46,6 +47,9 @@ FONT_PT = 9.0
 WIDTH_IN = 6.4      # 640 px on screen: fits the notebook column of a 1024-px window with the side panel open
 SCREEN_DPI = 100    # pixels per inch as shown (the <img> width)
 PNG_DPI = 150       # pixels per inch in the PNG (sharper when zoomed)
+#: The notebook's output column at 1024x768 with the file browser open, in JupyterLab 4.6
+#: (measured with Chromium): a 640-px figure is shown 572 px wide there, so 9 pt is 11.2 px.
+PROJECTOR_COLUMN_PX = 572
 STYLE = {"font.size": FONT_PT, "font.family": "DejaVu Sans", "axes.unicode_minus": False,
          "axes.titlesize": FONT_PT + 2, "axes.labelsize": FONT_PT, "xtick.labelsize": FONT_PT,
          "ytick.labelsize": FONT_PT, "legend.fontsize": FONT_PT, "hatch.linewidth": 0.8,
