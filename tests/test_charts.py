@@ -12,7 +12,7 @@ from yalu.render import PROJECTOR_COLUMN_PX, SCREEN_DPI, WIDTH_IN
 
 def test_footnote_status_chart_draws_from_the_sources_table():
     pic = footnote_status(load("sources"))
-    assert pic.alt.startswith("Horizontal bar chart of the paper's 109 footnotes")
+    assert pic.alt.startswith("Horizontal bar chart of footnotes 1–109 of this copy")
     assert pic.html().startswith("<img alt=")
     pic.figure.draw_without_rendering()
     texts = [t for t in pic.figure.axes[0].texts] + list(pic.figure.texts)

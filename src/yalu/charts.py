@@ -53,7 +53,8 @@ def footnote_status(sources: pd.DataFrame) -> Picture:
         ax.invert_yaxis()
         ax.set_xlabel("Number of footnotes")
         ax.set_xlim(0, max(y + n for y, n in zip(yes, no, strict=True)) * 1.12 + 1)
-        fig.text(0.02, 0.97, f"The paper's {len(notes)} footnotes in this copy", weight="bold",
+        last = int(notes["footnote"].max())
+        fig.text(0.02, 0.97, f"Footnotes 1–{last} of this copy", weight="bold",
                  fontsize=STYLE["font.size"] + 2, va="top")
         fig.legend(handles=[Patch(facecolor="#999999", edgecolor="black", label="cited in the surviving text"),
                             Patch(facecolor="white", edgecolor="#555555", hatch="..",
@@ -61,7 +62,7 @@ def footnote_status(sources: pd.DataFrame) -> Picture:
                    loc="lower left", bbox_to_anchor=(0.02, 0.0), ncol=2, frameon=False)
     parts = [f"{s.replace('_', ' ')}: {yes[i] + no[i]} ({yes[i]} cited in the surviving text, {no[i]} not)"
              for i, s in enumerate(statuses)]
-    alt = (f"Horizontal bar chart of the paper's {len(notes)} footnotes by their state in this copy "
+    alt = (f"Horizontal bar chart of footnotes 1–{last} of this copy by their state "
            f"(vertical axis: {', '.join(labels)}; horizontal axis: number of footnotes). Each bar is split into "
            f"footnotes whose number is cited in the surviving text (solid) and those not cited (dotted). "
            + "; ".join(parts) + ".")

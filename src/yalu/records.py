@@ -4,7 +4,8 @@ Four tables hold dated records: ``events``, ``troop_movements``, ``soviet_air`` 
 ``communications``. :func:`records` puts them in one DataFrame, one row per record, with
 the columns of :data:`COLUMNS`: its dates (EDTF ``date`` and the first and last day it may
 mean), the paper's wording of the date, a ``label`` in full (never cut), the people it
-names (``actors``), and its source.
+names (``actors``), and its source. A row the paper leaves undated is not a dated record and
+is left out (it stays in its table, see :func:`yalu.data.load`).
 
 >>> october = records(kind="communication", start="1950-10-01", end="1950-10-19")
 >>> bool((october["date_end"] >= "1950-10-01").all())
@@ -130,6 +131,7 @@ def _load_all(folder: str) -> pd.DataFrame:
         if kind.table not in available:
             continue
         t = data.load(kind.table)
+        t = t[t["date_start"].notna()]  # a row the paper does not date cannot be placed in time
         rows = t.to_dict("records")
         part = pd.DataFrame({c: t[c] for c in ("id", "date", "date_start", "date_end", "date_text", "phase")})
         part["kind"] = kind.name
