@@ -14,6 +14,26 @@ Checks, for each of the six notebooks:
 * no run of 12 or more consecutive words of the paper appears in the notebook's
   markdown (or in instructor/GUIDE.md, or in the text of the stored outputs)
   unless it is inside quotation marks with a "(Chen ...)" citation right after it.
+
+And the teaching conventions, in the start notebook (00), the background (00a) and
+the six narrative notebooks, each written the same way by every author:
+
+* "Your turn": a markdown cell whose first line is ``### Your turn: <title>``, then a
+  runnable starter code cell with a comment saying what to do, then a folded worked
+  solution ``<details><summary>One way to do it</summary>`` with the code in a fenced
+  block and two sentences tying the result to the argument (2-3 per narrative notebook);
+* under every timeline, explorer, calendar or map cell, a markdown cell starting
+  ``**Question for the timeline:**`` (or ``**Question for the map:**``);
+* after every ``show()`` table, a cell starting ``*Reading the table:*``;
+* "What we know now" boxes (``> **What we know now.**``) in 03, 05 and 06, citing an
+  outside source by URL and saying whether it confirms or challenges Chen;
+* a historiography section in 06 covering the six works of later scholarship;
+* one ``## Key points`` section of 3-5 bullets, after the last code cell;
+* the header links the glossary (``00a_background.ipynb#Glossary``), the complete
+  published paper, and says which gaps are this copy's and which the source's;
+  every notebook links the timeline explorer (``10_timeline_explorer.ipynb``);
+* discussion questions start with a verb asking for an argument from evidence;
+  annotated further reading (5-6 titles); no prose sentence over 35 words.
 """
 from __future__ import annotations
 
@@ -40,6 +60,11 @@ NOTEBOOKS = {
     "06_the_evidence.ipynb": ("historiography", "06_evidence_exercises.ipynb"),
 }
 ORDER = list(NOTEBOOKS)
+#: The background notebook sits between the start notebook and notebook 1.
+BACKGROUND = "00a_background.ipynb"
+NARRATIVE = [BACKGROUND] + ORDER                  # each has Your-turn tasks
+EVERY = ["00_start_here.ipynb"] + NARRATIVE      # each has key points, glossary and explorer links
+PAPER_URL = "https://www.wilsoncenter.org/publication/the-sino-soviet-alliance-and-chinas-entry-the-korean-war"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 RUN = 12            # words: the longest run of the paper allowed outside a cited quotation
 MAX_QUOTE = 50      # words: a longer quotation is not "short", even when cited
@@ -77,6 +102,9 @@ def _words(text: str) -> list[str]:
 
 def _paper_ngrams() -> set[tuple[str, ...]]:
     text = PAPER.read_text(encoding="utf-8")
+    # The front matter lists the series' other working papers ("- #8 Kathryn Weathersby, ..."): titles to cite,
+    # not the paper's prose.
+    text = re.sub(r"(?m)^- #\d+ .*$", " ", text)
     text = re.sub(r"<sup>.*?</sup>", " ", text)
     words = _words(text)
     return {tuple(words[i:i + RUN]) for i in range(len(words) - RUN + 1)}
@@ -160,7 +188,7 @@ def test_metadata_and_stored_execution(name):
             assert not re.search(r"at 0x[0-9a-f]{6,}", text), f"{name}: a memory address in the outputs"
 
 
-@pytest.mark.parametrize("name", ORDER)
+@pytest.mark.parametrize("name", NARRATIVE)
 def test_header(name):
     md = _markdown(_load(name))
     objectives = _section(md, "Learning objectives")
@@ -171,23 +199,51 @@ def test_header(name):
     assert first < md.index("## 1.") if "## 1." in md else True, "the header comes first"
 
 
-@pytest.mark.parametrize("name", ORDER)
+@pytest.mark.parametrize("name", EVERY)
 def test_headings_in_order_under_one_title(name):
     md = _markdown(_load(name))
     md = re.sub(r"```.*?```", "", md, flags=re.S)
     levels = [len(m.group(1)) for m in re.finditer(r"^(#{1,6})\s+\S", md, flags=re.M)]
     assert levels[0] == 1 and levels.count(1) == 1, f"{name}: exactly one H1, first"
-    for before, after in zip(levels, levels[1:]):
+    for before, after in zip(levels, levels[1:], strict=False):
         assert after <= before + 1, f"{name}: heading level jumps from {before} to {after}"
 
 
+#: Verbs that ask for an argument from evidence; every discussion question starts with one.
+ARGUMENT_VERBS = {"Argue", "Assess", "Evaluate", "Weigh", "Compare", "Contrast", "Explain", "Judge", "Defend",
+                  "Justify", "Examine", "Analyse", "Analyze", "Discuss", "Consider", "Decide", "Test",
+                  "Reconstruct", "Critique", "Challenge", "Interpret", "Account", "Propose", "Use", "Make"}
+
+
+def _list_items(section: str, numbered: bool) -> list[str]:
+    """The items of the Markdown list(s) in ``section`` (continuation lines joined)."""
+    marker = r"\d+\." if numbered else r"[*-]"
+    items = []
+    for line in section.splitlines():
+        if re.match(rf"^\s*{marker}\s+\S", line):
+            items.append(re.sub(rf"^\s*{marker}\s+", "", line))
+        elif items and line.strip() and not re.match(r"^\s*(?:\d+\.|[*-])\s", line) and line.startswith("  "):
+            items[-1] += " " + line.strip()
+    return items
+
+
 @pytest.mark.parametrize("name", ORDER)
-def test_discussion_questions_and_further_reading(name):
+def test_discussion_questions_ask_for_arguments_from_evidence(name):
     md = _markdown(_load(name))
-    questions = re.findall(r"^\s*\d+\.\s+\S.*\?", _section(md, "Discussion questions"), flags=re.M)
+    questions = _list_items(_section(md, "Discussion questions"), numbered=True)
     assert len(questions) >= 3, f"{name}: at least three discussion questions"
-    reading = _section(md, "Further reading")
-    assert len(re.findall(r"\(Chen, fn\. \d+", reading)) >= 1, f"{name}: further reading from the footnotes"
+    for q in questions:
+        first = re.match(r"[A-Za-z]+", q)
+        assert first and first.group(0) in ARGUMENT_VERBS, \
+            f"{name}: a discussion question should start with a verb asking for an argument (Assess, Weigh ...): {q[:60]}"
+
+
+@pytest.mark.parametrize("name", ORDER)
+def test_further_reading_is_annotated(name):
+    """5-6 annotated titles: each item names a work and says in a sentence what it adds."""
+    items = _list_items(_section(_markdown(_load(name)), "Further reading"), numbered=False)
+    annotated = [i for i in items if len(_words(re.sub(r"\]\([^)]*\)", "]", i))) >= 15]
+    assert len(annotated) >= 5, f"{name}: only {len(annotated)} annotated titles in the further reading (need 5-6)"
 
 
 @pytest.mark.parametrize("name", ORDER)
@@ -204,7 +260,7 @@ def test_links_work(name):
         path = (NB_DIR / target.split("#")[0]).resolve()
         assert path.is_file(), f"{name}: link to {target}, which does not exist"
     i = ORDER.index(name)
-    prev = ORDER[i - 1] if i else "00_start_here.ipynb"
+    prev = ORDER[i - 1] if i else BACKGROUND
     assert prev in links, f"{name}: no link to the previous notebook"
     if i + 1 < len(ORDER):
         assert ORDER[i + 1] in links, f"{name}: no link to the next notebook"
@@ -220,7 +276,7 @@ def test_tables_through_yalu_and_the_timeline_widget(name):
         assert typed not in code, f"{name}: a table typed into the notebook ({typed})"
     assert "show(" in code and "load(" in code, f"{name}: tables via yalu.tables.show(load(...))"
     phase = NOTEBOOKS[name][0]
-    assert re.search(rf"timeline\.explore\(phase=\"{phase}\"\)", code), f"{name}: the timeline for its period"
+    assert re.search(rf"\bexplore\(phase=\"{phase}\"", code), f"{name}: the timeline for its period"
     for cell in _code(nb):
         assert len(cell.strip().splitlines()) <= 6, f"{name}: code cells stay short: {cell[:60]}"
 
@@ -266,3 +322,171 @@ def test_guide_has_no_paper_text(paper_ngrams):
     assert guide.is_file()
     runs = copied_runs(guide.read_text(encoding="utf-8"), paper_ngrams)
     assert not runs, f"instructor/GUIDE.md: text of the paper outside short cited quotations: {runs[:3]}"
+
+
+# ------------------------------------------------------------------ teaching conventions (issue 10)
+
+def _cells(name):
+    return _load(name)["cells"]
+
+
+def _src(cell) -> str:
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("name", NARRATIVE)
+def test_your_turn_tasks_with_starter_and_folded_solution(name):
+    cells = _cells(name)
+    starts = [i for i, c in enumerate(cells)
+              if c["cell_type"] == "markdown" and re.match(r"### Your turn: \S", _src(c))]
+    assert 2 <= len(starts) <= 3, f"{name}: {len(starts)} Your-turn tasks (want 2-3)"
+    for i in starts:
+        title = _src(cells[i]).splitlines()[0]
+        assert len(_words(_src(cells[i]))) >= 25, f"{name}: {title}: say what to do and why the answer matters"
+        starter, solution = cells[i + 1], cells[i + 2]
+        assert starter["cell_type"] == "code", f"{name}: {title}: no starter code cell after the task"
+        code = _src(starter)
+        assert re.search(r"^\s*#\s*\S", code, flags=re.M), f"{name}: {title}: the starter needs a comment saying what to do"
+        assert "..." not in code, f"{name}: {title}: the starter must run as stored (no ...)"
+        text = _src(solution)
+        assert solution["cell_type"] == "markdown" and text.startswith("<details><summary>"), \
+            f"{name}: {title}: no folded solution (<details><summary>) right after the starter"
+        assert text.rstrip().endswith("</details>") and "```python" in text, f"{name}: {title}: solution needs code"
+        prose = re.sub(r"```.*?```|<[^>]+>", " ", text, flags=re.S)
+        assert len(re.findall(r"[a-z0-9)\"”’'][.!?](?:\s|$)", prose)) >= 2, \
+            f"{name}: {title}: two sentences should tie the result back to the argument"
+
+
+FIGURE_CALLS = re.compile(r"\b(?:explore|picture|october_calendar|theatre_map)\(")
+QUESTION = re.compile(r"^\*\*Question for the (?:timeline|map):\*\*")
+
+
+@pytest.mark.parametrize("name", EVERY)
+def test_every_timeline_and_map_has_a_question_under_it(name):
+    cells = _cells(name)
+    figures = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and FIGURE_CALLS.search(_src(c))]
+    assert figures, f"{name}: no timeline or map at all"
+    for i in figures:
+        j, found = i + 1, False
+        while j < len(cells) and (cells[j]["cell_type"] == "markdown" or FIGURE_CALLS.search(_src(cells[j]))):
+            found = found or (cells[j]["cell_type"] == "markdown" and bool(QUESTION.match(_src(cells[j]))))
+            j += 1
+        assert found, f"{name}: no '**Question for the timeline:**' under {_src(cells[i])[:60]!r}"
+
+
+@pytest.mark.parametrize("name", EVERY)
+def test_every_table_is_followed_by_a_reading_prompt(name):
+    cells = _cells(name)
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "code" and re.search(r"\bshow\(", _src(cell)):
+            nxt = cells[i + 1] if i + 1 < len(cells) else None
+            assert nxt and nxt["cell_type"] == "markdown" and _src(nxt).startswith("*Reading the table:*"), \
+                f"{name}: no '*Reading the table:*' prompt right after {_src(cell)[:60]!r}"
+
+
+WHAT_WE_KNOW_NOW = ["03_korea_1949_1950.ipynb", "05_the_decision.ipynb", "06_the_evidence.ipynb"]
+
+
+@pytest.mark.parametrize("name", WHAT_WE_KNOW_NOW)
+def test_what_we_know_now_boxes(name):
+    boxes = [_src(c) for c in _cells(name)
+             if c["cell_type"] == "markdown" and _src(c).startswith("> **What we know now.**")]
+    assert boxes, f"{name}: no '> **What we know now.**' box"
+    for box in boxes:
+        assert re.search(r"\]\(https?://", box), f"{name}: a what-we-know-now box cites its source by URL"
+        assert re.search(r"confirm|challeng", box, flags=re.I), \
+            f"{name}: say whether the later evidence confirms or challenges Chen"
+        assert all(line.startswith(">") for line in box.splitlines() if line.strip()), f"{name}: one blockquote"
+
+
+def test_historiography_section_in_the_evidence_notebook():
+    md = _markdown(_load("06_the_evidence.ipynb"))
+    heading = re.search(r"^#+\s+(.*[Hh]istoriograph.*)$", md, flags=re.M)
+    assert heading, "06: no historiography section"
+    section = _section(md, heading.group(1).strip())
+    for work in ("Whiting", "China's Road to the Korean War", "Goncharov", "Weathersby", "Mansourov", "Shen"):
+        assert work in section.replace("’", "'"), f"06: the historiography section does not cover {work}"
+    assert "outside the paper" in section, "06: mark the historiography as outside the paper"
+
+
+@pytest.mark.parametrize("name", EVERY)
+def test_key_points_close_the_notebook(name):
+    cells = _cells(name)
+    md = _markdown(_load(name))
+    assert len(re.findall(r"^## Key points\s*$", md, flags=re.M)) == 1, f"{name}: one '## Key points' section"
+    points = _list_items(_section(md, "Key points"), numbered=False)
+    assert 3 <= len(points) <= 5, f"{name}: {len(points)} key points (want 3-5)"
+    where = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and "## Key points" in _src(c))
+    last_code = max(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+    assert where > last_code, f"{name}: the key points come after the last code cell"
+
+
+@pytest.mark.parametrize("name", EVERY)
+def test_header_links_glossary_paper_and_explorer_and_names_the_two_kinds_of_gap(name):
+    cells = _cells(name)
+    header = _src(cells[0])
+    assert "00a_background.ipynb#Glossary" in header, f"{name}: the header links the glossary"
+    assert PAPER_URL in header, f"{name}: the header links the complete published paper"
+    assert re.search(r"\b(?:this|our) copy", header, flags=re.I) and re.search(r"silence", header, flags=re.I), \
+        f"{name}: say which gaps are this copy's and which are silences of the source"
+    links = re.findall(r"\]\(([^)\s]+)\)", _markdown(_load(name)))
+    assert "10_timeline_explorer.ipynb" in links, f"{name}: link the timeline explorer"
+
+
+def _prose_sentences(md: str) -> list[str]:
+    md = re.sub(r"```.*?```", " ", md, flags=re.S)
+    md = re.sub(r"<[^>]+>", " ", md)
+    md = re.sub(r"\(\[[^\]]*\]\([^)]*\)[^)]*\)", " ", md)          # citations by linked title, in brackets
+    md = re.sub(r"\]\([^)]*\)", "]", md)                        # link targets
+    md = re.sub(r"\((?:Chen|context)\b[^)]*\)", " ", md)           # citations
+    sentences = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[*-]|\d+\.|>)\s)", md):
+        if re.match(r"\s*(?:#|\|)", block):
+            continue
+        block = " ".join(block.split())
+        sentences += re.split(r"(?<=[.!?:;])\s+(?=[A-Z*\"“(\[])", block)
+    return sentences
+
+
+def test_the_sentence_counter_splits_and_counts():
+    md = ("One short sentence (Chen, fn. 31). Word " + "word " * 35 + "ends here.\n\n| a table | row " + "w " * 40 + "|"
+          + "\n\nA source ([\"A title\"](https://example.org), " + "x " * 40 + ") ends.")
+    long = [s for s in _prose_sentences(md) if len(_words(s)) > 35]
+    assert len(long) == 1 and long[0].startswith("Word")
+
+
+@pytest.mark.parametrize("name", EVERY)
+def test_no_sentence_over_35_words(name):
+    long = [s for s in _prose_sentences(_markdown(_load(name))) if len(_words(s)) > 35]
+    assert not long, f"{name}: {len(long)} sentences over 35 words, e.g. {long[0][:120]!r}"
+
+
+def test_background_notebook_has_cast_map_and_glossary():
+    nb = _load(BACKGROUND)
+    md, code = _markdown(nb), "\n".join(_code(nb))
+    assert "theatre_map(" in code and 'load("people")' in code, "00a: the map and the cast from people.csv"
+    glossary = _section(md, "Glossary")
+    for term in ("CCP", "GMD", "PLA", "CPV", "NEBDA", "CMCC", "CWIHP", "Lean to one side", "38th parallel"):
+        assert term in glossary, f"00a: the glossary lacks {term}"
+    assert re.search(r"Korea, 1945", md) and re.search(r"civil war", md), "00a: Korea 1945-1948 and the civil war"
+    assert "Context from outside the paper" in md, "00a: mark the background facts as context"
+
+
+def test_start_notebook_explains_load_and_show_and_leads_to_the_background():
+    md = _markdown(_load("00_start_here.ipynb"))
+    assert "load(" in md and "show(" in md and "DataFrame" in md, "00: say what load() and show() are for"
+    assert "(00a_background.ipynb)" in md, "00: the reading path starts with the background notebook"
+
+
+@pytest.mark.parametrize("name", ["00_start_here.ipynb", BACKGROUND])
+def test_start_and_background_links_resolve(name):
+    links = re.findall(r"\]\(([^)\s]+)\)", _markdown(_load(name)))
+    for target in links:
+        if re.match(r"https?://", target):
+            assert "." in urlparse(target).netloc, f"{name}: malformed URL {target}"
+            continue
+        path, _, anchor = target.partition("#")
+        assert (NB_DIR / path).resolve().is_file(), f"{name}: link to {target}, which does not exist"
+        if anchor and path.endswith(".ipynb"):
+            headings = re.findall(r"^#+\s+(.*\S)\s*$", _markdown(_load(Path(path).name)), flags=re.M)
+            assert anchor in {h.replace(" ", "-") for h in headings}, f"{name}: no heading for #{anchor} in {path}"
