@@ -1,25 +1,38 @@
 """The grader: python -m yalu.grade on crafted submissions (tests/fixtures/submissions).
 
-The fixtures use a tiny exercise set "99" (tests/fixtures/fixture_questions.py, loaded
-through $YALU_QUESTION_PLUGINS) so these tests do not depend on the data tables.
-One submission of each kind: good, blank, mixed answers, a cell that raises, an
-endless loop, not JSON, a deleted question cell, reordered cells.
+The fixtures use a tiny exercise set "99" (tests/fixtures/fixture_questions.py, loaded through
+$YALU_QUESTION_PLUGINS), so these tests do not depend on the data tables. Every hostile case of
+issue 11 has a submission: a monkeypatched check, a forged log, a redefined check, a daemon,
+a 3 GB allocation, 100 MB of output, os._exit after q4; the one that reads another student's
+file through /proc is written here, because it needs that file's path.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
+
+from yalu.grade.sandbox import bwrap_available
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures"
+_spec = importlib.util.spec_from_file_location("_yalu_make_fixtures", FIX / "make_fixtures.py")
+_fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_fixtures)
+GOOD, NAME, notebook, write = _fixtures.GOOD, _fixtures.NAME, _fixtures.notebook, _fixtures.write
 PLUGIN = FIX / "fixture_questions.py"
-TIMEOUT = 6  # seconds per notebook: the endless loop must be stopped quickly
+TIMEOUT = 8  # seconds per notebook: the endless loop must be stopped quickly
+
+NO_BOX = "bubblewrap is missing or cannot make a sandbox here (apt-get install bubblewrap)"
+needs_box = pytest.mark.skipif(bwrap_available() is None, reason=NO_BOX)
 
 
 def _digest(folder: Path) -> dict[str, tuple[str, int]]:
@@ -27,23 +40,64 @@ def _digest(folder: Path) -> dict[str, tuple[str, int]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+SNOOP = """import glob, os, pathlib
+found = []
+victim = pathlib.Path({victim!r})
+for attempt in (victim.read_bytes, lambda: victim.write_text("PWNED")):
+    try:
+        attempt()
+        found.append("victim")
+    except OSError:
+        pass
+for folder in ({subs!r}, {out!r}):
+    if os.path.isdir(folder) and os.listdir(folder):
+        found.append(folder)
+for link in glob.glob("/proc/[0-9]*/cwd") + glob.glob("/proc/[0-9]*/root/" + {subs!r}.lstrip("/")):
+    try:
+        if any(name.startswith("99_") for name in os.listdir(link)):
+            found.append(link)
+    except OSError:
+        pass
+for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+    try:
+        if b"yalu.grade" in open(cmdline, "rb").read() and b"runner" not in open(cmdline, "rb").read():
+            found.append(cmdline)
+    except OSError:
+        pass
+print(found)"""
+
+
+def _env():
+    return {**os.environ, "YALU_QUESTION_PLUGINS": str(PLUGIN)}
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Run the grader once (as a command, the way an instructor runs it) on a copy of the fixtures."""
+    if bwrap_available() is None:
+        pytest.skip(NO_BOX)
     base = tmp_path_factory.mktemp("grading")
     subs = base / "submissions"
     shutil.copytree(FIX / "submissions", subs)
-    before = _digest(subs)
+    (subs / "empty").mkdir()
     out = base / "out"
-    env = {**__import__("os").environ, "YALU_QUESTION_PLUGINS": str(PLUGIN)}
+    victim = subs / "good" / NAME
+    # q1's answer is 4 (right) only if the snooping found nothing
+    snoop = SNOOP.format(victim=str(victim), subs=str(subs), out=str(out))
+    write(subs / "snoop" / NAME, notebook(("4 if not found else 99",) + GOOD[1:], extra={3: snoop}))
+    before = _digest(subs)
     proc = subprocess.run(
-        [sys.executable, "-m", "yalu.grade", str(subs), "--out", str(out),
-         "--templates", str(FIX / "templates"), "--timeout", str(TIMEOUT)],
-        capture_output=True, text=True, env=env, timeout=300,
+        [sys.executable, "-m", "yalu.grade", str(subs), "--out", str(out), "--templates", str(FIX / "templates"),
+         "--timeout", str(TIMEOUT), "-j", "2"],
+        capture_output=True, text=True, env=_env(), timeout=600,
     )
-    with (out / "gradebook.csv").open(newline="", encoding="utf-8") as fh:
+    leftovers = [p.info["cmdline"] for p in psutil.process_iter(["cmdline"])
+                 if any("yalu-daemon-marker" in part or "yalu.grade.runner" in part for part in (p.info["cmdline"] or []))]
+    raw = (out / "gradebook.csv").read_bytes() if (out / "gradebook.csv").exists() else b""
+    with (out / "gradebook.csv").open(newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    return {"proc": proc, "rows": rows, "out": out, "subs": subs, "before": before}
+    return {"proc": proc, "rows": rows, "raw": raw, "out": out, "subs": subs, "before": before,
+            "leftovers": leftovers}
 
 
 def result(graded, student, question):
@@ -52,80 +106,142 @@ def result(graded, student, question):
     return found
 
 
-def test_grader_exits_cleanly(graded):
-    assert graded["proc"].returncode == 0, graded["proc"].stderr
-    assert "Traceback" not in graded["proc"].stdout
+def test_grader_exits_cleanly_without_a_traceback(graded):
+    assert graded["proc"].returncode == 0, graded["proc"].stderr[-2000:]
+    assert "Traceback" not in graded["proc"].stdout + graded["proc"].stderr
+    assert "Empty" not in graded["proc"].stderr
+    assert "grading: 100%" in graded["proc"].stderr  # the tqdm progress bar
 
 
-def test_gradebook_columns_and_students(graded):
-    assert list(graded["rows"][0]) == ["student", "exercise", "question", "result", "detail"]
-    students = {r["student"] for r in graded["rows"]}
-    assert students == {"good", "blank", "mixed", "broken", "loop", "notjson", "pruned", "shuffled"}
+def test_gradebook_columns_bom_and_no_formulas(graded):
+    assert graded["raw"].startswith(b"\xef\xbb\xbf")
+    assert list(graded["rows"][0]) == ["student", "filename", "exercise", "question", "result", "detail"]
+    for row in graded["rows"]:
+        for value in row.values():
+            assert value[:1] not in ("=", "+", "-", "@"), row
+    assert result(graded, "'=formula", "q1") == ["correct"]
 
 
-def test_good_submission_is_all_correct(graded):
+def test_good_and_blank(graded):
     assert result(graded, "good", "(notebook)") == ["ok"]
-    assert result(graded, "good", "q1") == ["correct"]
-    assert result(graded, "good", "q2") == ["correct"]
-    assert result(graded, "good", "q3") == ["attempted"]
-
-
-def test_blank_submission_is_not_answered(graded):
-    assert result(graded, "blank", "(notebook)") == ["ok"]
-    for q in ("q1", "q2", "q3"):
-        assert result(graded, "blank", q) == ["not_answered"]
+    assert [result(graded, "good", q)[0] for q in ("q1", "q2", "q3", "q4", "q5")] == [
+        "correct", "correct", "for_review", "correct", "correct"]
+    assert [result(graded, "blank", q)[0] for q in ("q1", "q2", "q3", "q4", "q5")] == ["not_answered"] * 5
 
 
 def test_mixed_answers(graded):
     assert result(graded, "mixed", "q1") == ["invalid"]  # '4' as text
     assert result(graded, "mixed", "q2") == ["not_yet"]  # wrong order
-    assert result(graded, "mixed", "q3") == ["invalid"]  # too short to reveal
+    assert result(graded, "mixed", "q3") == ["invalid"]  # too short for the rubric
+    assert result(graded, "mixed", "q5") == ["correct"]  # 9.0 is a whole number
 
 
-def test_cell_that_raises_is_reported(graded):
+def test_cell_that_raises_and_endless_loop(graded):
     assert result(graded, "broken", "(notebook)") == ["run_error"]
     assert result(graded, "broken", "q2") == ["error"]
-    # the run goes on after the error: other questions are still graded
-    assert result(graded, "broken", "q1") == ["correct"]
-    assert result(graded, "broken", "q3") == ["attempted"]
-
-
-def test_endless_loop_times_out(graded):
+    assert result(graded, "broken", "q1") == result(graded, "broken", "q4") == ["correct"]
     assert result(graded, "loop", "(notebook)") == ["timeout"]
-    assert result(graded, "loop", "q1") == ["correct"]  # checked before the loop
-    assert result(graded, "loop", "q2") == ["not_run"]
-    assert result(graded, "loop", "q3") == ["not_run"]
+    assert result(graded, "loop", "q1") == ["correct"]
+    assert result(graded, "loop", "q5") == ["not_run"]
 
 
-def test_not_json_is_reported(graded):
+def test_structure_problems(graded):
     assert result(graded, "notjson", "(notebook)") == ["invalid_notebook"]
-    row = next(r for r in graded["rows"] if r["student"] == "notjson")
-    assert row["exercise"] == "99_fixture_exercises"  # identified from the file name
-
-
-def test_deleted_cell_is_reported(graded):
     assert "cells_deleted" in result(graded, "pruned", "(notebook)")
     assert result(graded, "pruned", "q2") == ["missing_cell"]
-    assert result(graded, "pruned", "q1") == ["correct"]
-
-
-def test_reordered_cells_are_reported(graded):
     assert "cells_reordered" in result(graded, "shuffled", "(notebook)")
 
 
-def test_one_feedback_file_per_student(graded):
-    files = sorted(p.stem for p in (graded["out"] / "feedback").glob("*.md"))
-    assert files == sorted({r["student"] for r in graded["rows"]})
-    loop = (graded["out"] / "feedback" / "loop.md").read_text(encoding="utf-8")
-    assert "timeout" in loop and "endless loop" in loop
+def test_monkeypatched_check_only_fools_the_student_kernel(graded):
+    assert [result(graded, "monkeypatch", q)[0] for q in ("q1", "q4", "q5")] == ["not_yet"] * 3
+
+
+def test_forged_log_and_forged_records_are_only_answers(graded):
+    assert result(graded, "forgedlog", "q1") == ["not_yet"]
+    assert result(graded, "forgedlog", "q4") == ["not_yet"]
+    assert result(graded, "forgedlog", "q5") == ["correct"]  # the forged value 9 is simply the right answer
+
+
+def test_redefined_check_is_flagged_and_earns_nothing(graded):
+    assert "check_cell_changed" in result(graded, "redefined", "(notebook)")
+    assert result(graded, "redefined", "q1") == ["not_checked"]
+
+
+def test_snooping_through_proc_finds_nothing(graded):
+    assert result(graded, "snoop", "q1") == ["correct"]
+
+
+def test_daemon_and_kernels_do_not_outlive_the_grader(graded):
+    assert result(graded, "daemon", "q1") == ["correct"]  # the cell that started the daemon ran
+    assert graded["leftovers"] == []
+
+
+def test_memory_limit(graded):
+    assert result(graded, "bigmemory", "q4") == ["error"]  # MemoryError inside the box
+    row = next(r for r in graded["rows"] if r["student"] == "bigmemory" and r["question"] == "q4")
+    assert "MemoryError" in row["detail"]
+    assert result(graded, "bigmemory", "q5") == ["correct"]
+
+
+def test_output_limit_keeps_the_answers(graded):
+    assert "output_cut" in result(graded, "bigoutput", "(notebook)")
+    assert [result(graded, "bigoutput", q)[0] for q in ("q2", "q4", "q5")] == ["correct"] * 3
+
+
+def test_partial_credit_survives_os_exit(graded):
+    assert "kernel_died" in result(graded, "exit_after_q4", "(notebook)")
+    assert [result(graded, "exit_after_q4", q)[0] for q in ("q1", "q2", "q4")] == ["correct"] * 3
+    assert result(graded, "exit_after_q4", "q5") == ["not_run"]
+
+
+def test_redownload_rule(graded):
+    rows = [r for r in graded["rows"] if r["student"] == "redownload"]
+    assert {r["filename"] for r in rows if r["question"] == "q1"} == {"99_fixture_exercises (1).ipynb"}
+    assert result(graded, "redownload", "q1") == ["correct"]
+    assert any(r["filename"] == NAME and r["result"] == "superseded" for r in rows)
+
+
+def test_lookalike_names_keep_their_own_feedback(graded):
+    assert result(graded, "Anna Lee", "q1") == ["correct"]
+    assert result(graded, "anna  lee", "q1") == ["not_answered"]
+    files = sorted(p.name for p in (graded["out"] / "feedback").glob("*nna*"))
+    assert len(files) == 2 and files[0].lower() != files[1].lower()
+    texts = [(graded["out"] / "feedback" / f).read_text(encoding="utf-8") for f in files]
+    assert {t.splitlines()[0] for t in texts} == {"# Feedback for Anna Lee", "# Feedback for anna  lee"}
+
+
+def test_folders_without_a_notebook_get_a_row(graded):
+    assert result(graded, "ziponly", "(notebook)") == ["no_notebook"]
+    assert result(graded, "empty", "(notebook)") == ["no_notebook"]
+    row = next(r for r in graded["rows"] if r["student"] == "ziponly")
+    assert "my_work.zip" in row["detail"]
+
+
+def test_feedback_and_summary(graded):
+    good = (graded["out"] / "feedback" / "good.md").read_text(encoding="utf-8")
+    assert "for review" in good and "It was the first and then the second." in good
     mixed = (graded["out"] / "feedback" / "mixed.md").read_text(encoding="utf-8")
-    assert "Remove the quotes" in mixed  # the specific message for a number given as text
-    assert "Hint: Reread the fixture timeline." in mixed  # the hint of the wrong answer
+    assert "Remove the quotes" in mixed and "Reread" in mixed
+    with (graded["out"] / "summary.csv").open(newline="", encoding="utf-8-sig") as fh:
+        summary = {r["student"]: r for r in csv.DictReader(fh)}
+    assert summary["good"]["99_fixture_exercises (of 4)"] == "4"
+    assert summary["good"]["for review"] == "1"
+    assert summary["blank"]["total correct"] == "0"
 
 
 def test_originals_never_modified(graded):
     assert _digest(graded["subs"]) == graded["before"]
-    assert not list(graded["subs"].rglob("*graded*"))
+
+
+def test_refuses_without_bubblewrap(tmp_path):
+    subs = tmp_path / "subs"
+    shutil.copytree(FIX / "submissions" / "good", subs / "good")
+    env = {**_env(), "PATH": str(Path(sys.executable).parent)}  # no bwrap on this PATH
+    proc = subprocess.run([sys.executable, "-m", "yalu.grade", str(subs), "--templates", str(FIX / "templates")],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 2
+    assert "bubblewrap" in proc.stderr and "--unsafe-no-sandbox" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "subs-graded").exists()
 
 
 def test_out_folder_inside_submissions_is_refused(tmp_path):
@@ -133,22 +249,23 @@ def test_out_folder_inside_submissions_is_refused(tmp_path):
     shutil.copytree(FIX / "submissions" / "good", subs / "good")
     proc = subprocess.run([sys.executable, "-m", "yalu.grade", str(subs), "--out", str(subs / "out"),
                            "--templates", str(FIX / "templates")], capture_output=True, text=True, timeout=120)
-    assert proc.returncode != 0
+    assert proc.returncode == 2
     assert "outside the submissions folder" in proc.stderr
     assert not (subs / "out").exists()
 
 
-def test_solution_notebook_as_submission_is_all_correct(tmp_path):
-    """A real exercise: the instructor's solution graded as a submission gets full marks."""
-    solutions = sorted((ROOT / "instructor" / "solutions").glob("0[1-6]_*.ipynb"))
-    if not solutions:
-        pytest.skip("no solution notebooks yet")
-    from yalu.grade import grade
+@needs_box
+def test_solution_notebooks_as_submissions_are_all_correct(tmp_path):
+    """The six real exercises: the instructor's solutions, graded as one student's hand-in, get full marks."""
+    from yalu.grade.cli import grade
 
     subs = tmp_path / "subs"
     (subs / "teacher").mkdir(parents=True)
-    shutil.copy(solutions[0], subs / "teacher" / solutions[0].name)
-    rows = grade(subs, tmp_path / "out", timeout=120, echo=lambda *a: None)
-    results = {r.question: r.result for r in rows}
-    assert results.pop("(notebook)") == "ok"
-    assert results and set(results.values()) <= {"correct", "attempted"}, results
+    for solution in sorted((ROOT / "instructor" / "solutions").glob("0[1-6]_*.ipynb")):
+        shutil.copy(solution, subs / "teacher" / solution.name)
+    rows = grade(subs, tmp_path / "out", jobs=2, progress=False, echo=lambda *a: None)
+    notebooks = [r for r in rows if r.question == "(notebook)"]
+    assert len(notebooks) == 6 and {r.result for r in notebooks} == {"ok"}, notebooks
+    results = {(r.exercise, r.question): r.result for r in rows if r.question != "(notebook)"}
+    assert len(results) >= 48 and set(results.values()) <= {"correct", "for_review"}, results
+    assert sum(v == "for_review" for v in results.values()) >= 12  # the written answers, never "correct"
