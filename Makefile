@@ -6,14 +6,18 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV     := $(VENV)/.dev-installed
+# axe-core for the browser tests' accessibility checks, pinned in tests/browser/package-lock.json.
+AXE     := tests/browser/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint bench notebooks student-versions environment.yml clean
+.PHONY: lab test lint bench notebooks student-versions student-release environment.yml clean
 
 # What a student gets: requirements.txt (the same pins Binder installs) and the lab settings.
 # jupyter_server_config.json forces the legacy kernel websocket protocol: a jupyter_server race
-# can blow the server up to 3.4 GB on a kernel restart (docs/server-websocket.md). It must be the
-# root jupyter_server_config.json: the server reads only extension switches from its .d folder.
+# can blow the server up to 3.4 GB on a kernel restart (docs/server-websocket.md; upstream:
+# jupyter_server issues 705 and 1265, PR 1696; jupyterlab PR 12981). Remove it when a pinned
+# jupyter_server fixes the race. It must be the root jupyter_server_config.json: the server
+# reads only extension switches from its .d folder.
 $(RUNTIME): requirements.txt pyproject.toml jupyter/overrides.json jupyter/jupyter_server_config.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.x")'
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +41,11 @@ lab: $(RUNTIME)
 lint: $(DEV)
 	$(BIN)/ruff check .
 
-test: $(DEV)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund --silent && touch $(AXE); \
+	else echo "npm not found: the browser tests' accessibility checks will be skipped (and fail under CI=true)"; fi
+
+test: $(DEV) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(BIN)/python -m pytest --nbval-lax exercises $(PYTEST_ARGS)
@@ -53,6 +61,11 @@ notebooks: $(DEV)
 
 student-versions: $(RUNTIME)
 	$(BIN)/python -m yalu.exercises build
+
+# The tree students get (no instructor/, no model answers): point Binder/nbgitpuller at it.
+RELEASE_DIR ?= ../yalu-student
+student-release: $(RUNTIME)
+	$(BIN)/python -m yalu.exercises release $(RELEASE_DIR)
 
 environment.yml: requirements.txt tools/sync_env.py
 	$(PYTHON) tools/sync_env.py

@@ -264,7 +264,8 @@ def fresh_copy(name: str, dest: str | Path | None = None, root: Path | None = No
 # Left out of the tree students get: the instructor's material, the model answers, and what
 # only developers need. Patterns are matched against each path relative to the repository.
 RELEASE_EXCLUDE = (
-    "instructor", "src/yalu/model_answers.json", "tests", "bench", "tools", ".ci", ".git", ".github", ".venv",
+    "instructor", "src/yalu/model_answers.json", "tests", "bench", "tools", "docs",
+    ".ci", ".git", ".github", ".venv",
     "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints",
     "exercises/*-backup*.ipynb", "exercises/*-copy*.ipynb", "conftest.py", "test-artifacts", "node_modules",
 )
