@@ -159,3 +159,16 @@ def test_calendar_numbers_do_not_overlap_and_the_line_passes_behind_the_boxes():
     for t in numbers:
         assert t.get_fontsize() * SHOWN >= MIN_PX
     assert [t.get_text() for t in ax.get_yticklabels()][:3] == [SIGNALS[s][2] for s in ROWS]
+
+
+def test_a_short_overview_keys_its_labels_in_date_order():
+    tall = picture(start="1949-01-01", end="1950-12-31")
+    short = picture(start="1949-01-01", end="1950-12-31", max_rows=1, width=4.0)
+    assert short.figure.get_figheight() < tall.figure.get_figheight()
+    by_id = {i.id: i for i in short.drawing.items}
+    keyed = sorted((lab for lab in short.drawing.labels if lab.keyed), key=lambda lab: int(lab.artist.get_text()))
+    assert len(keyed) >= 2, "a narrow overview keys some labels"
+    starts = [by_id[lab.id].start for lab in keyed]
+    assert starts == sorted(starts), "key numbers follow the dates"
+    with pytest.raises(YaluError, match="max_rows must be a whole number"):
+        picture(max_rows=0)

@@ -147,8 +147,13 @@ def _lane_title(title: str) -> str:
 
 
 def draw(frame: pd.DataFrame, start=None, end=None, lanes: str = "phase", title: str | None = None,
-         width: float = WIDTH_IN) -> tuple[Figure, Drawing]:
-    """Draw ``frame`` (rows of :func:`yalu.records.records`) as a timeline: ``(figure, drawing)``."""
+         width: float = WIDTH_IN, max_rows: int = MAX_ROWS) -> tuple[Figure, Drawing]:
+    """Draw ``frame`` (rows of :func:`yalu.records.records`) as a timeline: ``(figure, drawing)``.
+
+    ``max_rows`` caps the sub-rows of each lane: fewer rows make a shorter overview, with
+    fewer labels (marks that find no free row share one, and stay unlabelled)."""
+    if not isinstance(max_rows, int) or max_rows < 1:
+        raise YaluError(f"max_rows must be a whole number of rows, 1 or more, not {max_rows!r}")
     if lanes not in LANE_BY:
         raise YaluError(f"lanes must be one of {', '.join(LANE_BY)}, not {lanes!r}")
     s, e = day_range(start, end)
@@ -158,10 +163,10 @@ def draw(frame: pd.DataFrame, start=None, end=None, lanes: str = "phase", title:
     if e is None:
         e = frame["date_end"].max() if len(frame) else pd.Timestamp("1950-12-31")
     with matplotlib.rc_context(STYLE):
-        return _draw(frame, s, e, lanes, title, width)
+        return _draw(frame, s, e, lanes, title, width, max_rows)
 
 
-def _draw(frame, s, e, lanes, title, width) -> tuple[Figure, Drawing]:
+def _draw(frame, s, e, lanes, title, width, max_rows) -> tuple[Figure, Drawing]:
     span_days = (e - s).days + 1
     ax_px = (width - LEFT_IN - RIGHT_IN) * SCREEN_DPI
     px_day = ax_px / span_days
@@ -187,7 +192,7 @@ def _draw(frame, s, e, lanes, title, width) -> tuple[Figure, Drawing]:
                 k = next((k for k, last in enumerate(ends) if want[0] >= last), None)
                 if k is not None:
                     break
-            if k is None and len(ends) < MAX_ROWS:
+            if k is None and len(ends) < max_rows:
                 ends.append(float("-inf"))
                 k = len(ends) - 1
                 want = (a, b + widths[i]) if b + widths[i] <= ax_px else (a - widths[i], b)
@@ -271,6 +276,7 @@ def _place_labels(ax, frame, items, spec, d0, d1) -> tuple[list[Label], list[Key
     keys: list[Key] = []
     seen: set[str] = set()
     rank = {k: j for j, k in enumerate(KIND_STYLE)}
+    by_id = {it.id: it for it in items}
     order = sorted(range(len(items)), key=lambda n: (rank[items[n].kind], items[n].start))
 
     def free(box, n) -> bool:
@@ -289,7 +295,8 @@ def _place_labels(ax, frame, items, spec, d0, d1) -> tuple[list[Label], list[Key
         y = it.row
         options = [(text, False)] + ([] if len(keys) >= MAX_KEYS else [(str(len(keys) + 1), True)])
         for shown, keyed in options:
-            w = _text_px(shown, weight="bold" if keyed else "normal")[0]
+            # a key's room is that of two digits: keys are renumbered in date order below
+            w = _text_px("00" if keyed else shown, weight="bold" if keyed else "normal")[0]
             for box in ((x1 + 3, y - h / 2, x1 + 3 + w, y + h / 2), (x0 - 3 - w, y - h / 2, x0 - 3, y + h / 2)):
                 if free(box, n):
                     t = ax.text(box[0], y, shown, va="center", ha="left", zorder=4, clip_on=False, parse_math=False,
@@ -302,6 +309,13 @@ def _place_labels(ax, frame, items, spec, d0, d1) -> tuple[list[Label], list[Key
                     break
             if it.id in seen:
                 break
+    # Number the keys in date order, so the list under the picture reads as a chronology.
+    keyed = sorted((lab for lab in placed if lab.keyed), key=lambda lab: (by_id[lab.id].start, by_id[lab.id].end, lab.id))
+    keys = []
+    for number, lab in enumerate(keyed, start=1):
+        lab.artist.set_text(str(number))
+        it = by_id[lab.id]
+        keys.append(Key(number, lab.text, span_text(it.start, it.end)))
     return placed, keys
 
 
@@ -337,8 +351,8 @@ def _alt(d: Drawing, frame: pd.DataFrame) -> str:
 
 
 def picture(phase=None, actor=None, kind=None, start=None, end=None, lanes="phase", title=None,
-            width: float = WIDTH_IN) -> Picture:
+            width: float = WIDTH_IN, max_rows: int = MAX_ROWS) -> Picture:
     """The timeline of the filtered records as a static :class:`yalu.render.Picture` (PNG, alt text, key)."""
     frame = filter_records(records(), phase=phase, actor=actor, kind=kind)
-    fig, drawing = draw(frame, start, end, lanes=lanes, title=title, width=width)
+    fig, drawing = draw(frame, start, end, lanes=lanes, title=title, width=width, max_rows=max_rows)
     return Picture(fig, drawing.alt, keys=drawing.keys, drawing=drawing)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from yalu.serve import lab_command, repo_root
+from yalu.paths import repo_root
+from yalu.serve import lab_command
 
 CHROMIUM = os.environ.get("YALU_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("YALU_ARTIFACTS", repo_root() / "test-artifacts"))

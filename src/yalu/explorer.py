@@ -1,0 +1,310 @@
+"""The timeline explorer: every dated record on a zoomable timeline drawn in the browser.
+
+:func:`explore` returns one widget (an ``anywidget``). The Python side gathers the records, the
+disputed claims and their citations once per kernel and sends them to the browser as JSON; the
+browser does the searching, filtering, zooming and the detail panel with the vendored
+vis-timeline library (``static/``, see its README), so nothing waits for the kernel and nothing
+is fetched from the network. Where no widget can be drawn (GitHub, nbconvert HTML, a notebook
+stored without widget state) the output shows its static fallback instead: the timeline picture
+with alt text and the list of the records.
+
+>>> ex = explore(phase="decision", start="1950-10-01", end="1950-10-19")
+>>> ex.view["start"], ex.view["end"], ex.view["phase"]
+('1950-10-01', '1950-10-19', 'decision')
+>>> ex.catalogue is explore().catalogue  # one copy of the library and records per kernel
+True
+"""
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import anywidget
+import ipywidgets
+import pandas as pd
+import traitlets
+
+from yalu import data, records, timeline
+from yalu.citations import cite
+from yalu.dates import day_range, long_day, span_text
+from yalu.errors import YaluError
+
+__all__ = ["Explorer", "explore", "catalogue", "payload", "PERIODS", "LANES", "DEFAULT_RANGE", "VIS_VERSION"]
+
+STATIC = Path(__file__).with_name("static")
+VIS_FILE = STATIC / "vis-timeline-graph2d.min.mjs"
+VIS_CSS = STATIC / "vis-timeline-graph2d.min.css"
+VIS_VERSION = "8.5.4"  # keep in step with static/README.md
+
+#: The dates the explorer opens on when neither a phase nor dates are given: the story's two years.
+DEFAULT_RANGE = ("1949-01-01", "1950-12-31")
+
+#: How the lanes (rows) of the timeline can be chosen.
+LANES = {"actor": "capital of the first actor", "kind": "kind of record", "phase": "phase of the story"}
+
+#: The named periods the explorer has a button for: (key, button text, first day, last day).
+PERIODS = (
+    ("1949", "1949", "1949-01-01", "1949-12-31"),
+    ("treaty", "Treaty talks", "1949-12-01", "1950-02-28"),
+    ("summer1950", "Jun–Sep 1950", "1950-06-01", "1950-09-30"),
+    ("october1950", "1–19 Oct 1950", "1950-10-01", "1950-10-19"),
+)
+
+# Lanes by actor: the capital (or camp) of a record's first actor, from the people table's `side`.
+_SIDES = {
+    "ccp": "Beijing", "china_other": "Beijing", "soviet": "Moscow", "north_korea": "Pyongyang",
+    "south_korea": "Seoul", "united_states": "Washington and the UN", "un": "Washington and the UN",
+    "gmd": "Guomindang", "historian": "Historians", "other": "Others",
+}
+_CAPITALS = ["Beijing", "Moscow", "Pyongyang", "Seoul", "Washington and the UN", "Guomindang", "Historians",
+             "Others", "No one named"]
+
+# Where the narrative notebooks tell each phase (the detail panel links there).
+_NOTEBOOKS = {
+    "background": ("01_leaning_to_one_side.ipynb", "Notebook 1: Leaning to one side"),
+    "leaning": ("01_leaning_to_one_side.ipynb", "Notebook 1: Leaning to one side"),
+    "treaty": ("02_treaty_talks.ipynb", "Notebook 2: The treaty talks"),
+    "korea": ("03_korea_1949_1950.ipynb", "Notebook 3: Korea, 1949-1950"),
+    "preparing": ("04_preparing_to_intervene.ipynb", "Notebook 4: Preparing to intervene"),
+    "decision": ("05_the_decision.ipynb", "Notebook 5: The decision"),
+    "historiography": ("06_the_evidence.ipynb", "Notebook 6: The evidence"),
+}
+
+_KIND_NAMES = {"event": "Event", "troop_movement": "Troop movement", "soviet_air": "Soviet air record",
+               "communication": "Communication", "claim": "Disputed claim"}
+
+
+def _text(value) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else " ".join(str(value).split())
+
+
+def _iso(ts) -> str:
+    return f"{ts:%Y-%m-%d}"
+
+
+def _uncertain(edtf: str) -> bool:
+    """True for an EDTF value that is approximate, uncertain or unspecified (``~ ? % X``, seasons)."""
+    return bool(re.search(r"[~?%X]", edtf) or re.search(r"(?:^|/)\d{4}-2[1-4](?:$|[/~?%])", edtf))
+
+
+def _shape(edtf: str, start, end) -> str:
+    """``day`` (one known day), ``span`` (a known range of days) or ``uncertain``."""
+    if _uncertain(edtf):
+        return "uncertain"
+    return "day" if start == end else "span"
+
+
+@lru_cache(maxsize=1)
+def _sides() -> dict[str, str]:
+    people = data.load("people") if "people" in data.table_names() else None
+    return {} if people is None else {p: _text(s) for p, s in zip(people["id"], people["side"], strict=True)}
+
+
+def _capital(actor_ids: list[str]) -> str:
+    if not actor_ids:
+        return "No one named"
+    return _SIDES.get(_sides().get(actor_ids[0], ""), "Others")
+
+
+def _record(row: dict, names: dict[str, str]) -> dict:
+    c = cite(row["source"], row["footnote"])
+    edtf = _text(row["date"])
+    start, end = row["date_start"], row["date_end"]
+    notebook, notebook_title = _NOTEBOOKS.get(str(row["phase"]), ("", ""))
+    actors = [names.get(a, a.replace("_", " ")) for a in row["actors"]]
+    return {
+        "id": row["id"], "kind": row["kind"], "kindName": _KIND_NAMES[row["kind"]],
+        "title": _text(row["label"]), "summary": _text(row["summary"]),
+        "start": _iso(start), "end": _iso(end), "when": span_text(start, end),
+        "shape": _shape(edtf, start, end), "edtf": edtf, "dateText": _text(row["date_text"]),
+        "phase": str(row["phase"]), "actors": actors, "actorIds": list(row["actors"]),
+        "capital": _capital(list(row["actors"])), "place": _text(row["place"]),
+        "citation": c.full, "citationShort": c.short, "url": c.url, "context": c.context,
+        "evidence": _text(row["evidence"]), "quote": _text(row["quote"]),
+        "notebook": notebook, "notebookTitle": notebook_title,
+    }
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _claims() -> tuple[list[dict], list[dict]]:
+    """The disputed claims with a date (drawn) and every dispute with all its versions (for the panel)."""
+    if "claims" not in data.table_names() or "conflicts" not in data.table_names():
+        return [], []
+    claims, conflicts = data.load("claims"), data.load("conflicts")
+    out, disputes = [], []
+    for conf in conflicts.to_dict("records"):
+        versions = []
+        for row in claims[claims["conflict"] == conf["id"]].to_dict("records"):
+            c = cite(row["source"], row["footnote"])
+            dated = not pd.isna(row["date_start"])
+            claim = {
+                "id": row["id"], "conflict": conf["id"], "kind": "claim", "kindName": _KIND_NAMES["claim"],
+                "title": _upper_first(f"{_text(row['claimed_by'])}: {_text(row['claim'])}"),
+                "claimedBy": _text(row["claimed_by"]),
+                "summary": _text(row["claim"]), "dateText": _text(row["date_text"]) or "no date given",
+                "edtf": _text(row["date"]), "phase": str(row["phase"]), "actors": [], "actorIds": [],
+                "capital": "", "place": "", "citation": c.full, "citationShort": c.short, "url": c.url,
+                "context": c.context, "evidence": _text(row["evidence"]), "quote": "",
+                "notebook": _NOTEBOOKS.get(str(row["phase"]), ("", ""))[0],
+                "notebookTitle": _NOTEBOOKS.get(str(row["phase"]), ("", ""))[1],
+            }
+            if dated:
+                claim.update(start=_iso(row["date_start"]), end=_iso(row["date_end"]),
+                             when=span_text(row["date_start"], row["date_end"]),
+                             shape=_shape(claim["edtf"], row["date_start"], row["date_end"]))
+                out.append(claim)
+            versions.append({"id": row["id"], "claimedBy": claim["claimedBy"], "claim": claim["summary"],
+                             "when": claim.get("when", "no date given"), "dated": dated})
+        disputes.append({"id": conf["id"], "topic": _text(conf["topic"]), "question": _text(conf["question"]),
+                         "summary": _text(conf["summary"]), "status": _text(conf["status"]), "versions": versions})
+    return out, disputes
+
+
+def payload() -> dict:
+    """Everything the browser needs, as JSON-ready data: records, claims, disputes and the choices
+    of the filters (a label for each value; ids are used internally and never shown)."""
+    frame = records.records()
+    names = records.people_names()
+    recs = [_record(row, names) for row in frame.to_dict("records")]
+    claims, disputes = _claims()
+    present = {a for r in recs for a in r["actorIds"]}
+    actors = sorted(((names.get(a, a.replace("_", " ")), a) for a in present), key=lambda t: t[0].lower())
+    phases = [p for p in records.phases() if any(r["phase"] == p for r in recs)]
+    return {
+        "records": recs, "claims": claims, "disputes": disputes,
+        "phases": [{"value": p, "label": p.capitalize()} for p in phases],
+        "actors": [{"value": a, "label": label} for label, a in actors],
+        "kinds": [{"value": k, "label": _KIND_NAMES[k]} for k in [*records.KINDS, "claim"]],
+        "lanes": [{"value": k, "label": v} for k, v in LANES.items()],
+        "capitals": _CAPITALS,
+        "periods": [{"key": k, "label": label, "start": s, "end": e} for k, label, s, e in PERIODS],
+        "first": min(r["start"] for r in recs), "last": max(r["end"] for r in recs),
+    }
+
+
+class Catalogue(ipywidgets.Widget):
+    """The data every explorer in a kernel shares: the vis-timeline library and the records.
+
+    One model per kernel, so a notebook saved with its widget state holds one copy of the
+    library and of the records, however many explorers it shows.
+    """
+    version = traitlets.Unicode(VIS_VERSION).tag(sync=True)
+    source = traitlets.Unicode().tag(sync=True)
+    css = traitlets.Unicode().tag(sync=True)
+    payload = traitlets.Dict().tag(sync=True)
+
+
+_CATALOGUE: list[Catalogue] = []
+
+
+def catalogue() -> Catalogue:
+    """The kernel's one :class:`Catalogue` (made on first use)."""
+    if not _CATALOGUE or _CATALOGUE[0].comm is None:
+        _CATALOGUE[:] = [Catalogue(source=VIS_FILE.read_text(encoding="utf-8"),
+                                   css=VIS_CSS.read_text(encoding="utf-8"), payload=payload())]
+    return _CATALOGUE[0]
+
+
+class Explorer(anywidget.AnyWidget):
+    """The explorer of one view: which records, lanes and dates it opens on (``view``)."""
+    _esm = STATIC / "explorer.js"
+    _css = STATIC / "explorer.css"
+    catalogue = traitlets.Instance(Catalogue).tag(sync=True, **ipywidgets.widget_serialization)
+    view = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, view: dict, fallback: str, alt: str):
+        super().__init__(catalogue=catalogue(), view=view)
+        self._fallback, self._alt = fallback, alt
+
+    def __repr__(self) -> str:
+        return self._alt
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = super()._repr_mimebundle_(include=include, exclude=exclude) or {}
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        return {**bundle, "text/html": self._fallback, "text/plain": self._alt}
+
+
+def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind) -> tuple[str, str]:
+    """The static view: the timeline picture with alt text, then the records as a list."""
+    # a compact picture (three rows a lane): the list below names every record in full
+    pic = timeline.picture(phase=phase, actor=actor, kind=kind, start=start, end=end, max_rows=3)
+    alt = pic.alt
+    picture_html = pic.html()
+    items = "".join(
+        f"<li>{html.escape(span_text(r['date_start'], r['date_end']))}: {html.escape(_text(r['label']))} "
+        f"({html.escape(cite(r['source'], r['footnote']).short)})</li>"
+        for r in frame.to_dict("records"))
+    n = len(frame)
+    listing = (f'<details class="yalu-fallback-list"><summary>The {n} record{"s" if n != 1 else ""} in this view, '
+               f"{html.escape(long_day(start))} to {html.escape(long_day(end))}</summary><ul>{items}</ul></details>")
+    note = ("<p><small>A static view. Run the cell to use the timeline explorer: search, filters, zoom "
+            "and a detail panel for each record.</small></p>")
+    return f'<div class="yalu-fallback">{picture_html}{listing}{note}</div>', " ".join(str(alt).split())
+
+
+def _claims_fallback(start, end) -> tuple[str, str, int]:
+    """The static view of the disputed claims: each question with its dated versions in the range."""
+    claims, disputes = _claims()
+    s, e = _iso(start), _iso(end)
+    kept = [c for c in claims if c["end"] >= s and c["start"] <= e]
+    blocks = []
+    for d in disputes:
+        mine = [c for c in kept if c["conflict"] == d["id"]]
+        if mine:
+            items = "".join(f"<li>{html.escape(c['when'])}: {html.escape(c['title'])} "
+                            f"({html.escape(c['citationShort'])})</li>" for c in mine)
+            blocks.append(f"<p><b>{html.escape(d['question'])}</b></p><ul>{items}</ul>")
+    alt = (f"{len(kept)} dated versions of {len(blocks)} disputed questions between {long_day(start)} and "
+           f"{long_day(end)}, listed by question.")
+    note = ("<p><small>A static view. Run the cell to see the versions on the timeline explorer, where the "
+            "versions of one question share a lane.</small></p>")
+    return f'<div class="yalu-fallback"><p>{html.escape(alt)}</p>{"".join(blocks)}{note}</div>', alt, len(kept)
+
+
+def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="actor") -> Explorer:
+    """The timeline explorer, opening on these filters and dates.
+
+    ``phase``, ``actor`` (a people id) and ``kind`` set the filters the reader can then change;
+    ``start`` and ``end`` (like ``"1950-10-01"``) the dates it opens on, by default the span of the
+    records the filters keep; ``lanes`` is ``"actor"`` (one row per capital), ``"kind"`` or ``"phase"``.
+    """
+    if lanes not in LANES:
+        raise YaluError(f"lanes must be one of {', '.join(map(repr, LANES))}, not {lanes!r}")
+    kinds = None
+    if kind is not None:
+        if isinstance(kind, list | tuple):
+            if len(kind) != 1:
+                raise YaluError("explore() opens on one kind of record, e.g. kind='event'")
+            kind = kind[0]
+        if str(kind).strip().lower() in ("claim", "claims"):
+            kinds = "claim"
+        else:  # records() checks the name and says which kinds there are
+            kinds = str(records.records(kind=kind)["kind"].iloc[0])
+    frame = records.records(phase=phase, actor=actor, kind=None if kinds == "claim" else kinds)
+    s, e = day_range(start, end)
+    if s is None and e is None and phase is None and len(frame):
+        # The story's two years, not 1920-1992: the few early and late records would flatten them.
+        s = max(pd.Timestamp(DEFAULT_RANGE[0]), frame["date_start"].min())
+        e = min(pd.Timestamp(DEFAULT_RANGE[1]), frame["date_end"].max())
+    if s is None:
+        s = frame["date_start"].min() if len(frame) else records.records()["date_start"].min()
+    if e is None:
+        e = frame["date_end"].max() if len(frame) else records.records()["date_end"].max()
+    if e < s:
+        raise YaluError(f"the range ends ({long_day(e)}) before it starts ({long_day(s)}); give a later end date")
+    if kinds == "claim":
+        fallback, alt, n = _claims_fallback(s, e)
+    else:
+        n = len(records.select(frame, s, e))
+        fallback, alt = _fallback(records.select(frame, s, e), s, e, phase, actor, kinds)
+    view = {"phase": phase or "", "actor": actor or "", "kind": kinds or "", "lanes": lanes,
+            "start": _iso(s), "end": _iso(e)}
+    return Explorer(view, fallback, f"Timeline explorer, {n} records from {long_day(s)} to {long_day(e)}. "
+                                    + alt)
