@@ -68,7 +68,7 @@ def lab_server():
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not answer within 90 s")
+                    raise RuntimeError("JupyterLab did not answer within 90 s") from None
                 time.sleep(0.3)
         yield {"base": base, "token": token, "home": home}
     finally:
