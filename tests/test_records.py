@@ -113,3 +113,15 @@ def test_citation_html_links_the_short_text():
 ])
 def test_span_text_keeps_vague_dates_as_ranges(start, end, text):
     assert span_text(pd.Timestamp(start), pd.Timestamp(end)) == text
+
+
+def test_an_edited_table_is_seen_by_the_records_in_the_same_session(tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(FIXTURE, copy)
+    monkeypatch.setenv("YALU_DATA", str(copy))
+    before = detail("ev_halt")["label"]
+    path = copy / "events.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(before, "Halt (edited)", 1), encoding="utf-8")
+    assert detail("ev_halt")["label"] == "Halt (edited)"

@@ -16,7 +16,10 @@ from yalu.tables import show
 from yalu import calendar, charts, maps, records, timeline
 from yalu.timeline import picture
 from yalu.calendar import october_calendar
+from yalu.explorer import explore
+from yalu.exercises import start, summary
 timeline.picture(phase="decision", kind="event")
+explore(phase="decision")
 """
 
 
@@ -66,3 +69,13 @@ def test_the_check_would_see_a_swallowed_plot(kernel):
     out = _run(kernel, "import matplotlib.pyplot as plt\nplt.switch_backend('agg')\nplt.plot([1, 2]); plt.show()")
     assert _pngs(out) == 0
     _run(kernel, "plt.switch_backend('module://matplotlib_inline.backend_inline')")
+
+
+def test_a_yalu_error_is_one_line_and_still_an_error_output(kernel):
+    out = _run(kernel, "from yalu.data import load\nload('evnts')")
+    errors = [m["content"] for m in out if m["msg_type"] == "error"]
+    assert len(errors) == 1, out
+    err = errors[0]
+    assert err["ename"] == "YaluError" and "no table called 'evnts'" in err["evalue"]
+    shown = "\n".join(err["traceback"])
+    assert "Traceback" not in shown and len(err["traceback"]) <= 2, shown

@@ -124,3 +124,14 @@ def test_quantity_agrees_with_its_unit(lo, hi, unit, text):
     from yalu.tables import _quantity
 
     assert _quantity(lo, hi, unit) == text
+
+
+def test_reader_shaped_input(movements, sources):
+    assert list(show(movements, "unit").frame.columns) == ["Unit", "Source"], "one column named as text"
+    events = __import__("yalu.data", fromlist=["load"]).load("events")
+    with_stalin = show(events, where={"actors": "stalin"})
+    assert len(with_stalin) >= 1 and all("Stalin" in who for who in with_stalin.frame["Who"])
+    with pytest.raises(YaluError, match="people= takes the people table"):
+        show(events, people=events)
+    with pytest.raises(YaluError, match="where= takes a dict"):
+        show(events, where="stalin")

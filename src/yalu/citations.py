@@ -83,7 +83,7 @@ def link_text(url: str, title: str = "") -> str:
 
 
 @lru_cache(maxsize=4)
-def _sources(folder: str) -> dict[str, dict]:
+def _sources(state: tuple) -> dict[str, dict]:
     if "sources" not in data.table_names():
         return {}
     return {row["id"]: row for row in data.load("sources").to_dict("records")}
@@ -91,7 +91,7 @@ def _sources(folder: str) -> dict[str, dict]:
 
 def cite(source, footnote=None) -> Citation:
     """The :class:`Citation` of a row with this ``source`` and ``footnote`` (a number or blank)."""
-    sources = _sources(str(data.data_dir()))
+    sources = _sources(data.state())
     if _blank(source):
         return Citation("source missing", "source missing", "", False)
     source = str(source)

@@ -36,7 +36,7 @@ import pandas as pd
 from yalu.errors import YaluError
 from yalu.paths import cache_dir, data_dir
 
-__all__ = ["load", "table_names", "data_dir", "describe", "edtf_bounds"]
+__all__ = ["load", "table_names", "data_dir", "describe", "edtf_bounds", "state"]
 
 
 def _package(folder: Path) -> dict:
@@ -47,6 +47,17 @@ def _package(folder: Path) -> dict:
         raise YaluError(f"{path} does not exist") from None
     except json.JSONDecodeError as exc:
         raise YaluError(f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+
+
+def state() -> tuple:
+    """What the data folder holds now: its path and each file's size and modification time.
+
+    Views that combine tables (records, citations, the explorer) cache their work under this
+    key, so an edited CSV is seen on the next call, as :func:`load` sees it.
+    """
+    folder = data_dir()
+    files = sorted(folder.glob("*.csv")) + [folder / "datapackage.json"]
+    return (str(folder),) + tuple((f.name, *(lambda s: (s.st_size, s.st_mtime_ns))(f.stat())) for f in files if f.exists())
 
 
 def table_names() -> list[str]:

@@ -275,7 +275,7 @@ def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="acto
     ``start`` and ``end`` (like ``"1950-10-01"``) the dates it opens on, by default the span of the
     records the filters keep; ``lanes`` is ``"actor"`` (one row per capital), ``"kind"`` or ``"phase"``.
     """
-    if lanes not in LANES:
+    if not isinstance(lanes, str) or lanes not in LANES:
         raise YaluError(f"lanes must be one of {', '.join(map(repr, LANES))}, not {lanes!r}")
     kinds = None
     if kind is not None:

@@ -25,7 +25,6 @@ from yalu import data
 from yalu.citations import cite
 from yalu.dates import day_range
 from yalu.errors import YaluError
-from yalu.paths import data_dir
 
 __all__ = ["KINDS", "Kind", "COLUMNS", "records", "filter_records", "select", "detail", "people_names",
            "short_names"]
@@ -53,20 +52,20 @@ COLUMNS = ["id", "kind", "date", "date_start", "date_end", "date_text", "phase",
 
 
 @lru_cache(maxsize=4)
-def _people(folder: str) -> pd.DataFrame | None:
+def _people(state: tuple) -> pd.DataFrame | None:
     return data.load("people") if "people" in data.table_names() else None
 
 
 def people_names() -> dict[str, str]:
     """People (and bodies) by id: ``{'mao_zedong': 'Mao Zedong', ...}``."""
-    people = _people(str(data_dir()))
+    people = _people(data.state())
     return {} if people is None else dict(zip(people["id"], people["name"], strict=True))
 
 
 def short_names() -> dict[str, str]:
     """Short names for labels: a Chinese or Korean person's family name comes first (Mao, Zhou,
     Kim), others' last (Stalin); bodies keep their full name."""
-    people = _people(str(data_dir()))
+    people = _people(data.state())
     out: dict[str, str] = {}
     for row in ([] if people is None else people.to_dict("records")):
         name = re.sub(r"\s*\(.*?\)", "", str(row.get("name") or row["id"])).strip() or row["id"]
@@ -123,7 +122,7 @@ def _place(kind: str, row: dict) -> str | None:
 
 
 @lru_cache(maxsize=4)
-def _load_all(folder: str) -> pd.DataFrame:
+def _load_all(state: tuple) -> pd.DataFrame:
     names, short = people_names(), short_names()
     available = data.table_names()
     parts = []
@@ -156,7 +155,7 @@ def _load_all(folder: str) -> pd.DataFrame:
 
 
 def _all() -> pd.DataFrame:
-    return _load_all(str(data_dir()))
+    return _load_all(data.state())
 
 
 def _kinds(kind) -> list[str]:

@@ -205,11 +205,16 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
     if phase is not None and "phase" in frame.columns:
         phases = [phase] if isinstance(phase, str) else list(phase)
         frame = frame[frame["phase"].astype("string").isin(phases)]
+    if where is not None and not isinstance(where, dict):
+        raise YaluError("where= takes a dict of column and value, e.g. where={'status': 'promised'}")
     for col, value in (where or {}).items():
         if col not in frame.columns:
             raise YaluError(f"cannot filter on {col!r}: the table has no such column")
-        values = list(value) if isinstance(value, (list, tuple, set)) else [value]
-        frame = frame[frame[col].astype("string").isin([str(v) for v in values])]
+        values = {str(v) for v in (value if isinstance(value, (list, tuple, set)) else [value])}
+        if frame[col].map(lambda v: isinstance(v, list)).any():  # several ids in one cell: any of them
+            frame = frame[frame[col].map(lambda v, wanted=values: isinstance(v, list) and bool(wanted & {str(x) for x in v}))]
+        else:
+            frame = frame[frame[col].astype("string").isin(values)]
     if order == "date":
         frame = date_order(frame)
     elif order is not None:
@@ -217,6 +222,8 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
             raise YaluError(f"cannot order by {order!r}: the table has no such column")
         frame = frame.sort_values(order, kind="stable", na_position="last")
 
+    if people is not None and not {"id", "name"} <= set(getattr(people, "columns", [])):
+        raise YaluError("people= takes the people table: show(..., people=load('people'))")
     if people is None and name in ("events", "communications"):
         people = _try_load("people")
     names = {} if people is None else dict(zip(people["id"], people["name"], strict=True))
@@ -224,6 +231,8 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
     def person(pid) -> str:
         return names.get(pid, str(pid).replace("_", " ").title())
 
+    if isinstance(columns, str):  # one column named on its own
+        columns = [columns]
     if columns is None:
         columns = DEFAULT_COLUMNS.get(name) or [c for c in frame.columns if c not in HIDDEN + ("footnote", "source", "evidence")]
     columns = list(columns)

@@ -133,9 +133,14 @@ def _fits(page, explorer, where: str) -> dict:
     return box
 
 
-def test_explorer_by_mouse_keyboard_and_axe(lab_server, sized):
+def test_explorer_by_mouse_keyboard_and_axe(lab_server, sized, request):
     name, page, errors = sized
-    open_notebook(page, lab_server, NOTEBOOK)
+    # A copy in the scratch folder (beside the notebooks, so its links still resolve): JupyterLab's
+    # autosave must never rewrite the stored notebook.
+    copy = f"notebooks/scratch-explorer-{name}.ipynb"
+    shutil.copy(repo_root() / NOTEBOOK, repo_root() / copy)
+    request.addfinalizer(lambda: (repo_root() / copy).unlink(missing_ok=True))
+    open_notebook(page, lab_server, copy)
     _side_panel_open(page)
     _run_all(page)
     explorers = _explorers(page, 3)
