@@ -201,6 +201,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Benchmarks of the collection (see the module docstring).")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of each timed pair (the median is reported)")
     parser.add_argument("--skip", nargs="*", default=[], help="figures to skip, e.g. --skip install explorer_ms")
+    parser.add_argument("--merge", action="store_true", help="keep the figures of bench/results.json not measured now")
     args = parser.parse_args(argv)
     machine = (f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
                f"{platform.machine()}, Python {platform.python_version()}")
@@ -229,7 +230,11 @@ def main(argv=None) -> int:
         if not (BENCH / f"{script}.py").exists():
             print(f"{name}: not measured (bench/{script}.py is missing)", flush=True)
             continue
-        results[name] = _module(script).main([])
+        try:
+            results[name] = _module(script).main([])
+        except Exception as exc:  # one figure that cannot be measured must not lose the others
+            print(f"{name}: not measured ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})", flush=True)
+            continue
         if name == "explorer_ms":
             ms = results[name].get("explorer_ms", results[name])
             print("explorer_ms: " + ", ".join(f"{k} p50 {v['p50']:.0f} / p95 {v['p95']:.0f}" for k, v in ms.items())
@@ -240,7 +245,10 @@ def main(argv=None) -> int:
         print(f"install_ratio: {i['ratio']:.2f} [student {i['student']['mb']:.0f} MB, {i['student']['packages']} packages; "
               f"floor {i['floor']['mb']:.0f} MB, {i['floor']['packages']} packages; developer set "
               f"{i['dev']['mb']:.0f} MB, {i['dev']['packages']} packages] target: <= 1.1", flush=True)
-    (BENCH / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    out = BENCH / "results.json"
+    if args.merge and out.exists():
+        results = json.loads(out.read_text(encoding="utf-8")) | results
+    out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print(f"wrote {(BENCH / 'results.json').relative_to(ROOT)}")
     return 0
 

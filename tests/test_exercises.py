@@ -6,7 +6,9 @@ import datetime as dt
 import importlib.util
 import io
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -20,7 +22,7 @@ import pytest
 from yalu.exercises import model_answers, start, summary
 from yalu.exercises.answers import from_wire, to_wire
 from yalu.exercises.bank import EXERCISE_SETS, get_set, people_vocabulary
-from yalu.exercises.build import build, fresh_copy, strip_solutions, student_version
+from yalu.exercises.build import build, fresh_copy, release, strip_solutions, student_version
 from yalu.exercises.questions import (
     ChoiceQuestion,
     DateQuestion,
@@ -467,6 +469,12 @@ def test_build_writes_templates_and_never_loses_student_work(tmp_path):
     nbformat.write(worked, target)
     res = build(root, out=lambda *a: None)
     assert res.backups and "answer = 5" in res.backups[0][1].read_text(encoding="utf-8")
+    typed = nbformat.read(target, as_version=4)  # typed but never run: no outputs, still work
+    typed.cells[1].source = "answer = 6\ncheck('q1', answer)"
+    nbformat.write(typed, target)
+    res = build(root, out=lambda *a: None)
+    assert res.backups and "answer = 6" in res.backups[0][1].read_text(encoding="utf-8")
+    assert build(root, out=lambda *a: None).backups == []
 
 
 def test_fresh_copy_never_replaces(tmp_path):
@@ -505,3 +513,49 @@ def test_release_leaves_out_the_instructors_material(tmp_path):
     again = subprocess.run([sys.executable, "-m", "yalu.exercises", "release", str(dest)], capture_output=True,
                            text=True, timeout=120)
     assert again.returncode != 0 and "not empty" in again.stderr + again.stdout and "Traceback" not in again.stderr
+
+
+def _git(root, *args):
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                   check=True, capture_output=True, timeout=60)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_release_copies_only_tracked_files(tmp_path):
+    root = _tiny_repo(tmp_path / "repo")
+    build(root, out=lambda *a: None)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "tiny")
+    for stray in ("notebooks/scratch.ipynb", "submissions/anna/01_tiny_exercises.ipynb", "graded/gradebook.csv",
+                  "venv2/lib/site.py", "exercises/01_tiny_exercises-mine.ipynb"):
+        (root / stray).parent.mkdir(parents=True, exist_ok=True)
+        (root / stray).write_text("{}", encoding="utf-8")
+    dest = release(tmp_path / "release", root=root, out=lambda *a: None)
+    files = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
+    assert files == ["exercises/01_tiny_exercises.ipynb", "notebooks/00_start.ipynb"]
+
+
+def test_release_without_git_says_so(tmp_path, monkeypatch):
+    root = _tiny_repo(tmp_path / "repo")
+    build(root, out=lambda *a: None)
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    with pytest.raises(SystemExit, match="git is not installed"):
+        release(tmp_path / "release", root=root, out=lambda *a: None)
+    monkeypatch.undo()
+    with pytest.raises(SystemExit, match="not a git checkout"):
+        release(tmp_path / "release2", root=root, out=lambda *a: None)
+
+
+def test_plugins_are_loaded_before_any_thread_sees_them(tmp_path):
+    """With -j 2 the grader looks sets up from two threads; the second must not miss a slow plugin."""
+    plugin = tmp_path / "slow_plugin.py"
+    fixture = Path(__file__).parent / "fixtures" / "fixture_questions.py"
+    plugin.write_text("import time\ntime.sleep(1)\n" + fixture.read_text(encoding="utf-8"), encoding="utf-8")
+    script = ("import threading\nfrom yalu.exercises.bank import get_set\nerrors = []\n"
+              "def look():\n    try:\n        get_set('99')\n    except KeyError as exc:\n        errors.append(exc)\n"
+              "threads = [threading.Thread(target=look) for _ in range(2)]\n"
+              "[t.start() for t in threads]\n[t.join() for t in threads]\nprint('errors', len(errors))")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "YALU_QUESTION_PLUGINS": str(plugin)})
+    assert proc.stdout.strip() == "errors 0", proc.stderr[-2000:]

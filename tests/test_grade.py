@@ -13,8 +13,10 @@ import hashlib
 import importlib.util
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import psutil
@@ -32,7 +34,29 @@ PLUGIN = FIX / "fixture_questions.py"
 TIMEOUT = 8  # seconds per notebook: the endless loop must be stopped quickly
 
 NO_BOX = "bubblewrap is missing or cannot make a sandbox here (apt-get install bubblewrap)"
-needs_box = pytest.mark.skipif(bwrap_available() is None, reason=NO_BOX)
+HAS_BOX = bwrap_available() is not None
+
+
+def _need_box() -> None:
+    """Skip without a working sandbox; under CI=true fail instead, so CI cannot pass without it."""
+    if HAS_BOX:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{NO_BOX} (CI=true: the grader tests must run)", pytrace=False)
+    pytest.skip(NO_BOX)
+
+
+@pytest.fixture
+def box():
+    _need_box()
+
+
+@pytest.fixture
+def outside_tmp():
+    """A folder outside /tmp (the box hides /tmp anyway), removed afterwards."""
+    base = Path(tempfile.mkdtemp(prefix="yalu-grade-test-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
 
 
 def _digest(folder: Path) -> dict[str, tuple[str, int]]:
@@ -66,38 +90,110 @@ for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
         pass
 print(found)"""
 
+# Ways out of the box: a Unix socket of the host, the host's /run and /var, the repository's
+# history and solutions, the stored model answers, capabilities (a grader running as root),
+# the runner's pipe back to the grader.
+ESCAPE = """import os, socket, subprocess
+found = []
+sock = socket.socket(socket.AF_UNIX)
+sock.settimeout(2)
+try:
+    sock.connect({sock!r})
+    found.append("socket")
+except OSError:
+    pass
+for folder in {folders!r}:
+    try:
+        if os.listdir(folder):
+            found.append(folder)
+    except OSError:
+        pass
+for secret in ({repo!r} + "/.git", {repo!r} + "/instructor/solutions"):
+    if os.path.exists(secret):
+        found.append(secret)
+try:
+    shown = subprocess.run(["git", "-C", {repo!r}, "show", "HEAD:README.md"], capture_output=True, timeout=20)
+    if shown.returncode == 0 and shown.stdout:
+        found.append("git show")
+except (OSError, subprocess.SubprocessError):
+    pass
+try:
+    if open({models!r}).read().strip():
+        found.append("model answers")
+except OSError:
+    pass
+caps = [line for line in open("/proc/self/status") if line.startswith("CapEff:")]
+if not caps or int(caps[0].split()[1], 16):
+    found.append("capabilities")
+try:
+    open("/proc/%d/fd/1" % os.getppid(), "w").close()
+    found.append("runner's pipe")
+except OSError:
+    pass
+print(found)"""
+
 
 def _env():
     return {**os.environ, "YALU_QUESTION_PLUGINS": str(PLUGIN)}
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Run the grader once (as a command, the way an instructor runs it) on a copy of the fixtures."""
-    if bwrap_available() is None:
-        pytest.skip(NO_BOX)
-    base = tmp_path_factory.mktemp("grading")
+def graded():
+    """Run the grader once (as a command, the way an instructor runs it) on a copy of the fixtures.
+
+    Everything lives under /var/tmp, not pytest's /tmp (which the box replaces anyway), so
+    the hiding of the submissions and the output is really tested."""
+    _need_box()
+    base = Path(tempfile.mkdtemp(prefix="yalu-grade-test-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None))
+    listener = socket.socket(socket.AF_UNIX)
+    try:
+        yield _grade_fixtures(base, listener)
+    finally:
+        listener.close()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _grade_fixtures(base: Path, listener: socket.socket) -> dict:
     subs = base / "submissions"
     shutil.copytree(FIX / "submissions", subs)
     (subs / "empty").mkdir()
     out = base / "out"
+    templates = base / "templates"
+    shutil.copytree(FIX / "templates", templates)
+    shutil.copy(FIX / "templates" / NAME, templates / "42_extra_exercises.ipynb")  # no question set 42
     victim = subs / "good" / NAME
     # q1's answer is 4 (right) only if the snooping found nothing
     snoop = SNOOP.format(victim=str(victim), subs=str(subs), out=str(out))
     write(subs / "snoop" / NAME, notebook(("4 if not found else 99",) + GOOD[1:], extra={3: snoop}))
+    sock = base / "host.sock"
+    listener.bind(str(sock))
+    listener.listen(5)
+    listener.setblocking(False)
+    python = Path(sys.base_prefix).resolve()
+    folders = [f for f in ("/run", "/var", "/srv", "/mnt", "/media", "/opt", "/home", "/root")
+               if Path(f) not in python.parents]  # a folder holding the kernel's Python must be there
+    from yalu.exercises.model_answers import FILE as models
+
+    escape = ESCAPE.format(sock=str(sock), folders=folders, repo=str(ROOT), models=str(models))
+    write(subs / "escape" / NAME, notebook(("4 if not found else 99",) + GOOD[1:], extra={3: escape}))
     before = _digest(subs)
     proc = subprocess.run(
-        [sys.executable, "-m", "yalu.grade", str(subs), "--out", str(out), "--templates", str(FIX / "templates"),
+        [sys.executable, "-m", "yalu.grade", str(subs), "--out", str(out), "--templates", str(templates),
          "--timeout", str(TIMEOUT), "-j", "2"],
         capture_output=True, text=True, env=_env(), timeout=600,
     )
+    try:
+        listener.accept()
+        connected = True
+    except BlockingIOError:
+        connected = False
     leftovers = [p.info["cmdline"] for p in psutil.process_iter(["cmdline"])
                  if any("yalu-daemon-marker" in part or "yalu.grade.runner" in part for part in (p.info["cmdline"] or []))]
     raw = (out / "gradebook.csv").read_bytes() if (out / "gradebook.csv").exists() else b""
     with (out / "gradebook.csv").open(newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     return {"proc": proc, "rows": rows, "raw": raw, "out": out, "subs": subs, "before": before,
-            "leftovers": leftovers}
+            "leftovers": leftovers, "connected": connected}
 
 
 def result(graded, student, question):
@@ -254,18 +350,168 @@ def test_out_folder_inside_submissions_is_refused(tmp_path):
     assert not (subs / "out").exists()
 
 
-@needs_box
-def test_solution_notebooks_as_submissions_are_all_correct(tmp_path):
+def test_solution_notebooks_as_submissions_are_all_correct(box, outside_tmp):
     """The six real exercises: the instructor's solutions, graded as one student's hand-in, get full marks."""
     from yalu.grade.cli import grade
 
-    subs = tmp_path / "subs"
+    subs = outside_tmp / "subs"
     (subs / "teacher").mkdir(parents=True)
     for solution in sorted((ROOT / "instructor" / "solutions").glob("0[1-6]_*.ipynb")):
         shutil.copy(solution, subs / "teacher" / solution.name)
-    rows = grade(subs, tmp_path / "out", jobs=2, progress=False, echo=lambda *a: None)
+    rows = grade(subs, outside_tmp / "out", jobs=2, progress=False, echo=lambda *a: None)
     notebooks = [r for r in rows if r.question == "(notebook)"]
     assert len(notebooks) == 6 and {r.result for r in notebooks} == {"ok"}, notebooks
     results = {(r.exercise, r.question): r.result for r in rows if r.question != "(notebook)"}
     assert len(results) >= 48 and set(results.values()) <= {"correct", "for_review"}, results
     assert sum(v == "for_review" for v in results.values()) >= 12  # the written answers, never "correct"
+
+
+def test_no_way_out_of_the_box(graded):
+    """A host Unix socket outside /tmp, /run, /var, .git, the solutions, the model answers: none reachable."""
+    assert graded["connected"] is False
+    assert result(graded, "escape", "q1") == ["correct"]
+
+
+def test_stored_outputs_never_count(graded):
+    """Answers saved in the handed-in file, then os._exit(1) in the first cell: nothing was run, nothing counts."""
+    assert "kernel_died" in result(graded, "stored_then_exit", "(notebook)")
+    assert {result(graded, "stored_then_exit", q)[0] for q in ("q1", "q2", "q3", "q4", "q5")} == {"not_run"}
+
+
+def test_a_kernel_cannot_forge_the_run_record(graded):
+    """The forger overwrites every notebook it can reach, writes fake record lines, kills its runner."""
+    assert "kernel_died" in result(graded, "forger", "(notebook)")
+    assert {result(graded, "forger", q)[0] for q in ("q1", "q2", "q3", "q4", "q5")} == {"not_run"}
+
+
+def test_template_without_a_question_set_is_skipped(graded):
+    assert "skipped 42_extra_exercises.ipynb" in graded["proc"].stdout
+    assert (graded["out"] / "summary.csv").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--timeout", "0"], "out of range"), (["--timeout", "nan"], "out of range"), (["--memory", "abc"], "not a number"),
+    (["-j", "0"], "out of range"), (["--max-output", "-1"], "out of range"),
+])
+def test_bad_options_get_one_line(tmp_path, args, message):
+    proc = subprocess.run([sys.executable, "-m", "yalu.grade", str(tmp_path)] + args, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_installed_copy_without_templates_gets_one_line(tmp_path, monkeypatch, capsys):
+    from yalu.errors import YaluError
+    from yalu.grade import cli
+
+    def no_checkout():
+        raise YaluError("cannot find the collection's folder")
+
+    monkeypatch.setattr(cli, "repo_root", no_checkout)
+    (tmp_path / "subs" / "good").mkdir(parents=True)
+    assert cli.main([str(tmp_path / "subs"), "--unsafe-no-sandbox", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "--templates" in err and len(err.strip().splitlines()) == 1
+
+
+def test_answer_mime_and_protocol_agree():
+    from yalu.exercises.session import ANSWER_MIME
+    from yalu.grade import runner, sandbox
+
+    assert runner.ANSWER_MIME == ANSWER_MIME
+    assert runner.PROTOCOL == sandbox.PROTOCOL
+
+
+def test_box_mounts_an_allowlist_and_hides_secrets():
+    from yalu.exercises.model_answers import FILE as models
+    from yalu.grade.sandbox import Limits, _env, _expose, box_command
+
+    cmd = box_command([], _expose(), ["true"], Limits(), _env())
+    binds = [cmd[i + 1] for i, arg in enumerate(cmd) if arg in ("--ro-bind", "--bind")]
+    assert "/" not in binds and not any(b.startswith(("/run", "/var", "/srv", "/mnt")) for b in binds)
+    assert str(ROOT) not in binds and str(ROOT / "data") in binds
+    if models.is_file():
+        i = cmd.index(str(models))
+        assert cmd[i - 2:i] == ["--ro-bind", "/dev/null"]
+
+
+def test_probe_uses_the_real_box(monkeypatch):
+    from yalu.grade import sandbox
+
+    seen = []
+    monkeypatch.setattr(sandbox.subprocess, "run", lambda cmd, **kw: seen.append(cmd) or
+                        subprocess.CompletedProcess(cmd, 0))
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert sandbox.bwrap_available() == "/usr/bin/bwrap"
+    cmd = seen[0]
+    for part in ("--proc", "--dev", "--new-session", "prlimit", "--clearenv"):
+        assert part in cmd
+    assert cmd[-3:] == [sys.executable, "-c", "pass"]
+
+
+def _run_unboxed(tmp_path, nb, timeout=30):
+    from yalu.grade.sandbox import Limits, run_boxed
+
+    path = tmp_path / NAME
+    write(path, nb)
+    return run_boxed(path, tmp_path, [], Limits(timeout=timeout), sandbox=False)
+
+
+def test_unsafe_mode_passes_a_clean_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("YALU_QUESTION_PLUGINS", str(PLUGIN))
+    monkeypatch.setenv("YALU_TEST_SECRET", "do-not-pass")
+    leak = "import os\nleaked = [k for k in os.environ if 'SECRET' in k or k in ('VIRTUAL_ENV', 'PYTEST_CURRENT_TEST')]"
+    run = _run_unboxed(tmp_path, notebook(("4 if not leaked else 99",) + GOOD[1:], extra={3: leak}))
+    assert run.record["finished"] is True
+    assert '"v": "4"' in str(run.outputs[3][0]).replace("'", '"')
+
+
+def test_dead_kernel_is_not_finished_and_answers_are_capped(tmp_path, monkeypatch):
+    monkeypatch.setenv("YALU_QUESTION_PLUGINS", str(PLUGIN))
+    flood = ("from IPython.display import display\n"
+             "for i in range(600):\n"
+             "    display({'application/vnd.yalu.answer+json': {'set': '99', 'question': 'q1', 'answer': i}}, raw=True)")
+    run = _run_unboxed(tmp_path, notebook(GOOD, after={3: flood, 7: "import os\nos._exit(1)"}))
+    assert run.record["finished"] is False and run.record["died"] is not None
+    assert run.record["cut"] and len(run.outputs[4][0]) <= 501
+    assert max(run.outputs) == 8  # q4's cell ran, nothing after the exit
+
+
+def test_process_limit_only_where_it_is_counted_per_namespace():
+    from yalu.grade import sandbox
+
+    assert sandbox._nproc_per_namespace("6.18.44-fc") and sandbox._nproc_per_namespace("5.14.0-rc1")
+    assert not sandbox._nproc_per_namespace("5.10.0-28-amd64") and not sandbox._nproc_per_namespace("weird")
+    cmd = sandbox.box_command([], [], ["true"], sandbox.Limits(processes=77), {})
+    assert ("--nproc=77" in cmd) == sandbox._nproc_per_namespace()
+
+
+def test_missing_sandbox_fails_under_ci(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "HAS_BOX", False)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        _need_box()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        _need_box()
+
+
+def test_no_run_record_means_no_answers():
+    """When the box sends no record, even answers stored in the notebook count for nothing."""
+    from yalu.exercises.bank import EXERCISE_SETS, get_set
+    from yalu.grade.verdict import grade_run
+
+    if "99" not in EXERCISE_SETS:  # the fixture set, registered in this process too
+        spec = importlib.util.spec_from_file_location("_yalu_fixture_questions", PLUGIN)
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+
+    template = notebook()
+    handed = _fixtures.stored(notebook(GOOD))
+    g = grade_run("s", NAME, get_set("99"), template, handed, handed, {"started": False, "finished": False,
+                                                                          "no_record": "the box failed"})
+    results = {r.question: r.result for r in g.rows}
+    assert results.pop("(notebook)") == "no_run" and set(results.values()) == {"not_run"}
+    g = grade_run("s", NAME, get_set("99"), template, handed, handed, {"started": True, "finished": False,
+                                                                          "last_cell": 4, "died": 5})
+    results = {r.question: r.result for r in g.rows}
+    assert results["q1"] == results["q2"] == "correct" and results["q4"] == "not_run"

@@ -16,6 +16,7 @@ import datetime as _dt
 import importlib.util
 import os
 import re
+import threading
 from typing import Any
 
 from yalu.data import load
@@ -41,16 +42,24 @@ def register(es: ExerciseSet) -> ExerciseSet:
 
 
 _PLUGINS_LOADED = [False]
+_PLUGINS_LOCK = threading.Lock()
 
 
 def _load_plugins() -> None:
-    """Extra question sets from files named in $YALU_QUESTION_PLUGINS (the tests' tiny set "99")."""
-    _PLUGINS_LOADED[0] = True
-    for i, path in enumerate(p for p in os.environ.get("YALU_QUESTION_PLUGINS", "").split(os.pathsep) if p):
-        spec = importlib.util.spec_from_file_location(f"_yalu_plugin_{i}", path)
-        if spec and spec.loader:
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
+    """Extra question sets from files named in $YALU_QUESTION_PLUGINS (the tests' tiny set "99").
+
+    Loaded once, under a lock, and marked loaded only afterwards: the grader looks sets up
+    from several threads (``-j``), and none may see the flag before the sets exist.
+    """
+    with _PLUGINS_LOCK:
+        if _PLUGINS_LOADED[0]:
+            return
+        for i, path in enumerate(p for p in os.environ.get("YALU_QUESTION_PLUGINS", "").split(os.pathsep) if p):
+            spec = importlib.util.spec_from_file_location(f"_yalu_plugin_{i}", path)
+            if spec and spec.loader:
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+        _PLUGINS_LOADED[0] = True
 
 
 def get_set(name: Any) -> ExerciseSet:

@@ -9,8 +9,10 @@
     copy a clean student version to DEST (default: the current folder); never replaces a
     file: it picks ``NAME-copy2.ipynb`` etc. and says so.
 ``release DEST``
-    write the tree students get into the new folder DEST: no ``instructor/`` folder, no
-    model answers, no tests or developer tools. There ``reveal()`` shows the rubric only.
+    write the tree students get into the new folder DEST: only files git tracks (so graded
+    output, submissions, scratch notebooks or a stray virtual environment never reach
+    students), and of those no ``instructor/`` folder, no model answers, no tests or
+    developer tools. There ``reveal()`` shows the rubric only. Needs git.
 
 >>> strip_solutions("### BEGIN SOLUTION\\nanswer = 4\\n### END SOLUTION\\ncheck('q1', answer)")[0]
 "answer = None  # your answer here\\ncheck('q1', answer)"
@@ -20,10 +22,10 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
-import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass, field
@@ -153,16 +155,6 @@ class BuildResult:
     backups: list[tuple[Path, Path]] = field(default_factory=list)
 
 
-def _was_used(path: Path) -> bool:
-    """True if a notebook on disk looks like someone worked in it (ran cells)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return True
-    return any(c.get("cell_type") == "code" and (c.get("outputs") or c.get("execution_count"))
-               for c in data.get("cells", []))
-
-
 def build(root: Path | None = None, check_only: bool = False, out=print) -> BuildResult:
     """Regenerate the student versions and the model answers; see the module docstring."""
     root = Path(root) if root else repo_root()
@@ -187,11 +179,12 @@ def build(root: Path | None = None, check_only: bool = False, out=print) -> Buil
         if check_only:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        if current is not None and path.suffix == ".ipynb" and _was_used(path):
+        if current is not None and path.suffix == ".ipynb":  # it differs: typed answers are work too
             backup = _free_name(path.with_name(path.stem + "-backup.ipynb"))
             os.replace(path, backup)
             result.backups.append((path, backup))
-            out(f"{path.relative_to(root)} had been run (it has outputs); kept it as {backup.relative_to(root)}.")
+            out(f"{path.relative_to(root)} differed from the new build (edited or run); "
+                f"kept it as {backup.relative_to(root)}.")
         path.write_text(text, encoding="utf-8")
         result.written.append(path)
     if check_only:
@@ -282,6 +275,24 @@ def _excluded(rel: Path) -> bool:
     return False
 
 
+def _tracked(root: Path) -> list[Path]:
+    """The files git tracks under root: only these can reach students (never graded output,
+    submissions, scratch notebooks or a virtual environment that happen to lie in the tree)."""
+    git = shutil.which("git")
+    if not git:
+        raise SystemExit("The release copies only the files git tracks, and git is not installed here; "
+                         "install git (Debian/Ubuntu: apt-get install git) and run it from a checkout.")
+    try:
+        proc = subprocess.run([git, "-C", str(root), "ls-files", "-z", "--cached"], capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SystemExit(f"git ls-files failed in {root}: {exc}") from None
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SystemExit(f"{root} is not a git checkout, so the release cannot tell which files belong to it"
+                         f" ({msg[0] if msg else 'git ls-files failed'}).")
+    return sorted(Path(name) for name in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if name)
+
+
 def release(dest: str | Path, root: Path | None = None, out=print) -> Path:
     """Copy the student tree to the new (or empty) folder DEST; see the module docstring."""
     root = Path(root) if root else repo_root()
@@ -295,22 +306,14 @@ def release(dest: str | Path, root: Path | None = None, out=print) -> Path:
     if stale_nb:
         raise SystemExit("The student versions are out of date; run `python -m yalu.exercises build` first.")
     count = 0
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        if here.resolve() == dest or dest in here.resolve().parents:
-            dirnames[:] = []
+    for rel in _tracked(root):
+        source = root / rel
+        if _excluded(rel) or not source.is_file() or dest in source.resolve().parents:
             continue
-        rel_dir = here.relative_to(root)
-        dirnames[:] = sorted(d for d in dirnames
-                             if not _excluded(rel_dir / d) and (here / d).resolve() != dest)
-        for name in sorted(filenames):
-            rel = rel_dir / name
-            if _excluded(rel):
-                continue
-            target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(here / name, target)
-            count += 1
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        count += 1
     out(f"Wrote the student release ({count} files) to {dest}: no instructor/ folder, no model answers.")
     return dest
 

@@ -10,6 +10,7 @@ submissions): ``gradebook.csv`` (student, filename, exercise, question, result, 
 from __future__ import annotations
 
 import argparse
+import copy
 import shutil
 import sys
 import tempfile
@@ -18,10 +19,11 @@ from pathlib import Path
 
 import nbformat
 
+from yalu.errors import YaluError
 from yalu.exercises.bank import get_set
 from yalu.exercises.questions import WrittenQuestion
 from yalu.grade.report import feedback_names, write_feedback, write_gradebook, write_summary
-from yalu.grade.runner import RUN_KEY
+from yalu.grade.runner import clear
 from yalu.grade.sandbox import Limits, bwrap_available, run_boxed
 from yalu.grade.submissions import Handed, find_submissions
 from yalu.grade.verdict import NOTEBOOK, Graded, Row, grade_run, markers
@@ -75,14 +77,17 @@ def grade_file(student: str, path: Path, templates, work_root: Path, hide: list[
     es = get_set(prefix)
     if not [m for m in markers(nb) if m != "setup"]:
         return [Row(student, filename, exercise, NOTEBOOK, "cells_deleted", "no question cells left")], None, exercise
-    executed_path = run_boxed(path, work_root, hide, limits, sandbox)
-    try:
-        executed = nbformat.read(executed_path, as_version=4)
-        run = dict(executed.metadata.get(RUN_KEY, {}))
-    except Exception:
-        executed, run = nb, {"started": False, "finished": False}
+    result = run_boxed(path, work_root, hide, limits, sandbox)
+    executed = copy.deepcopy(nb)  # only what the runner reported through its pipe counts
+    clear(executed)
+    last = result.record.get("last_cell")
+    for index, (outputs, count) in result.outputs.items():
+        if 0 <= index < len(executed.cells) and executed.cells[index].get("cell_type") == "code" \
+                and isinstance(last, int) and index <= last:
+            executed.cells[index]["outputs"] = outputs
+            executed.cells[index]["execution_count"] = count
+    run = result.record or {"started": False, "finished": False, "no_record": result.reason}
     graded = grade_run(student, filename, es, template, nb, executed, run)
-    shutil.rmtree(executed_path.parent, ignore_errors=True)
     return graded.rows, graded, exercise
 
 
@@ -112,8 +117,23 @@ def grade(submissions: Path, out: Path | None = None, templates: Path | None = N
         raise SystemExit("bubblewrap (bwrap) is missing or cannot make a sandbox here, so the notebooks cannot be run "
                          "safely. Install it (Debian/Ubuntu: apt-get install bubblewrap), or pass "
                          "--unsafe-no-sandbox if you trust every submission.")
-    folder = Path(templates) if templates else repo_root() / "exercises"
-    known = load_templates(folder)
+    if templates:
+        folder = Path(templates)
+    else:
+        try:
+            folder = repo_root() / "exercises"
+        except YaluError:
+            raise SystemExit("cannot find the exercises/ folder of a checkout here; pass --templates FOLDER") from None
+    if not folder.is_dir():
+        raise SystemExit(f"{folder} is not a folder of exercise templates")
+    known = {}
+    for prefix, (name, nb) in load_templates(folder).items():
+        try:
+            get_set(prefix)
+        except KeyError:
+            echo(f"skipped {name}.ipynb: no question set {prefix} is defined for it")
+            continue
+        known[prefix] = (name, nb)
     if not known:
         raise SystemExit(f"No exercise templates in {folder}; run `make student-versions` first.")
     handed = find_submissions(submissions, exclude=[out])
@@ -121,8 +141,8 @@ def grade(submissions: Path, out: Path | None = None, templates: Path | None = N
     hide = [submissions, out, work_root]
     try:
         root = repo_root()
-        hide.append(root / "instructor")
-    except Exception:
+        hide += [root / "instructor", root / ".git"]
+    except YaluError:
         pass
     rows: list[Row] = []
     per_student: dict[str, list[tuple[str, list[Row], Graded | None]]] = {h.student: [] for h in handed}
@@ -174,15 +194,38 @@ def grade(submissions: Path, out: Path | None = None, templates: Path | None = N
     return rows
 
 
+def _positive(kind, low, high):
+    """An argparse type: a number of ``kind`` between low and high, else a one-line message."""
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not (low <= value <= high) or value != value:
+            raise argparse.ArgumentTypeError(f"{text} is out of range (allowed: {low} to {high})")
+        return value
+    convert.__name__ = kind.__name__
+    return convert
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not the usage block
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m yalu.grade", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="python -m yalu.grade", description=__doc__.split("\n\n")[0])
     parser.add_argument("submissions", type=Path, help="folder with one sub-folder of notebooks per student")
     parser.add_argument("--out", type=Path, default=None,
                         help="where to write the results (default: SUBMISSIONS-graded next to the submissions)")
-    parser.add_argument("-j", "--jobs", type=int, default=1, help="notebooks run in parallel, each in its own box")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per notebook (default 120)")
-    parser.add_argument("--memory", type=int, default=1024, help="memory limit per process in MB (default 1024)")
-    parser.add_argument("--max-output", type=int, default=5, help="MB of printed output kept per notebook (default 5)")
+    parser.add_argument("-j", "--jobs", type=_positive(int, 1, 64), default=1,
+                        help="notebooks run in parallel, each in its own box")
+    parser.add_argument("--timeout", type=_positive(float, 1, 86400), default=120.0,
+                        help="seconds allowed per notebook (default 120)")
+    parser.add_argument("--memory", type=_positive(int, 256, 1 << 20), default=1024,
+                        help="memory limit per process in MB (default 1024)")
+    parser.add_argument("--max-output", type=_positive(int, 1, 10_000), default=5,
+                        help="MB of printed output kept per notebook (default 5)")
     parser.add_argument("--templates", type=Path, default=None, help="folder of exercise templates (default: exercises/)")
     parser.add_argument("--unsafe-no-sandbox", action="store_true",
                         help="run the notebooks without bubblewrap (only for submissions you trust)")
@@ -201,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         print("python -m yalu.grade: interrupted; nothing was written for the notebooks not yet graded.",
               file=sys.stderr)
         return 130
-    except OSError as exc:
-        print(f"python -m yalu.grade: {exc}", file=sys.stderr)
+    except (OSError, YaluError) as exc:
+        print(f"python -m yalu.grade: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=sys.stderr)
         return 1
     return 0

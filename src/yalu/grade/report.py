@@ -36,6 +36,7 @@ PROBLEM_TEXT = {
     "run_error": "Some cells raised errors when the notebook was run from the top.",
     "timeout": "The notebook did not finish in time (is there an endless loop?).",
     "kernel_died": "Python stopped while running the notebook.",
+    "no_run": "The notebook could not be run by the grader, so no answers were recorded; tell your instructor.",
     "output_cut": "The notebook printed too much; the rest of its output was dropped.",
     "cells_deleted": "Some of the exercise's cells were deleted; use `python -m yalu.exercises fresh-copy` for a "
                      "clean copy.",

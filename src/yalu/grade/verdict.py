@@ -13,7 +13,6 @@ import ast
 from dataclasses import dataclass, field
 
 from yalu.exercises.answers import from_wire
-from yalu.exercises.bank import get_set
 from yalu.exercises.questions import ATTEMPTED, ExerciseSet, WrittenQuestion, judge
 from yalu.exercises.session import ANSWER_MIME
 
@@ -69,11 +68,14 @@ def _cells_by_marker(nb) -> dict[str, tuple[int, object]]:
     return out
 
 
-def answers_in(nb, set_id: str) -> dict[str, object]:
-    """{question: wire value} of the last answer record for each question, in notebook order."""
+def answers_in(nb, set_id: str, upto: int | None = None) -> dict[str, object]:
+    """{question: wire value} of the last answer record for each question, in notebook order.
+
+    With ``upto``, only cells at or before that index count (the last cell the run recorded).
+    """
     found: dict[str, object] = {}
-    for cell in nb.cells:
-        if cell.get("cell_type") != "code":
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code" or (upto is not None and index > upto):
             continue
         for out in cell.get("outputs", []):
             payload = (out.get("data") or {}).get(ANSWER_MIME) if out.get("output_type") in (
@@ -165,6 +167,9 @@ def grade_run(student: str, filename: str, es: ExerciseSet, template, submitted,
     if run.get("timeout_at") is not None:
         stopped_at = run["timeout_at"]
         problems.append(("timeout", f"stopped at cell {stopped_at + 1}: the time limit was reached (an endless loop?)"))
+    elif run.get("no_record"):
+        stopped_at = 0
+        problems.append(("no_run", f"no answers were recorded: {run['no_record']}"))
     elif run.get("died") is not None or not run.get("finished"):
         last = run.get("last_cell")
         stopped_at = run["died"] if isinstance(run.get("died"), int) else ((last + 1) if last is not None else 0)
@@ -175,7 +180,8 @@ def grade_run(student: str, filename: str, es: ExerciseSet, template, submitted,
     for result, detail in problems or [("ok", "")]:
         g.rows.append(Row(student, filename, name, NOTEBOOK, result, detail))
 
-    answers = answers_in(executed, es.set_id)
+    last = run.get("last_cell")
+    answers = answers_in(executed, es.set_id, upto=last) if isinstance(last, int) else {}
     cells = _cells_by_marker(submitted)
     errors_at = {e[0]: f"{e[1]}: {e[2]}" for e in errors}
     for qid, q in es.questions.items():
@@ -204,7 +210,3 @@ def grade_run(student: str, filename: str, es: ExerciseSet, template, submitted,
             g.rows.append(Row(student, filename, name, qid, "not_checked",
                               "no answer was recorded: check() was not called, or was replaced"))
     return g
-
-
-def exercise_set(prefix: str) -> ExerciseSet:
-    return get_set(prefix)
