@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import psutil
@@ -177,6 +178,7 @@ def _grade_fixtures(base: Path, listener: socket.socket) -> dict:
     escape = ESCAPE.format(sock=str(sock), folders=folders, repo=str(ROOT), models=str(models))
     write(subs / "escape" / NAME, notebook(("4 if not found else 99",) + GOOD[1:], extra={3: escape}))
     before = _digest(subs)
+    started = time.time() - 1  # processes older than this run belong to somebody else on the machine
     proc = subprocess.run(
         [sys.executable, "-m", "yalu.grade", str(subs), "--out", str(out), "--templates", str(templates),
          "--timeout", str(TIMEOUT), "-j", "2"],
@@ -187,8 +189,9 @@ def _grade_fixtures(base: Path, listener: socket.socket) -> dict:
         connected = True
     except BlockingIOError:
         connected = False
-    leftovers = [p.info["cmdline"] for p in psutil.process_iter(["cmdline"])
-                 if any("yalu-daemon-marker" in part or "yalu.grade.runner" in part for part in (p.info["cmdline"] or []))]
+    leftovers = [p.info["cmdline"] for p in psutil.process_iter(["cmdline", "create_time"])
+                 if (p.info["create_time"] or 0) >= started
+                 and any("yalu-daemon-marker" in part or "yalu.grade.runner" in part for part in (p.info["cmdline"] or []))]
     raw = (out / "gradebook.csv").read_bytes() if (out / "gradebook.csv").exists() else b""
     with (out / "gradebook.csv").open(newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
