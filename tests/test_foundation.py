@@ -196,6 +196,8 @@ def test_jupyterlab_news_prompt_is_off():
     settings = json.loads((ROOT / "jupyter" / "overrides.json").read_text())
     notification = settings["@jupyterlab/apputils-extension:notification"]
     assert notification["fetchNews"] == "false" and notification["checkForUpdates"] is False
+    # long code lines wrap instead of running off a 1024-px projector
+    assert settings["@jupyterlab/notebook-extension:tracker"]["codeCellConfig"]["lineWrap"] is True
     installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     assert json.loads(installed.read_text()) == settings, "the venv's JupyterLab settings are not the repo's"
 
