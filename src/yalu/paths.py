@@ -16,22 +16,33 @@ import platformdirs
 
 from yalu.errors import YaluError
 
-__all__ = ["repo_root", "data_dir", "cache_dir"]
+__all__ = ["find_root", "repo_root", "data_dir", "cache_dir"]
 
 _MARKER = Path("data") / "datapackage.json"
 
 
-def repo_root() -> Path:
-    """The checkout that holds ``data/datapackage.json`` above this package (an editable install).
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``data/datapackage.json``, or None."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / _MARKER).is_file():
+            return folder
+    return None
 
-    Raises :class:`YaluError` for an installed copy with no checkout around it.
+
+def repo_root() -> Path:
+    """The collection's folder: the checkout around this package (an editable install, Binder),
+    else the one around the current folder (``pip install .`` on a hub, with the notebooks pulled
+    into a home folder, where a notebook runs in ``notebooks/``).
+
+    Raises :class:`YaluError` when neither is found.
     """
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / _MARKER).is_file():
-            return parent
-    raise YaluError("cannot find the collection's folder (data/datapackage.json above the yalu package); "
-                    "install yalu from a checkout with `pip install -e .`, or set YALU_DATA")
+    found = find_root(Path(__file__).parent) or find_root(Path.cwd())
+    if found is None:
+        raise YaluError("cannot find the collection's folder (data/datapackage.json); open the notebooks from "
+                        "the collection's folder, install yalu from a checkout with `pip install -e .`, "
+                        "or set YALU_DATA")
+    return found
 
 
 def data_dir() -> Path:

@@ -1,0 +1,36 @@
+"""yalu.paths: the collection's folder is found from the package, else from where a notebook runs."""
+from pathlib import Path
+
+import pytest
+
+from yalu import YaluError, paths
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_checkout_around_the_package_is_found():
+    assert paths.repo_root() == ROOT
+    assert paths.data_dir() == ROOT / "data"
+
+
+def test_an_installed_package_finds_the_collection_from_the_notebook_folder(tmp_path, monkeypatch):
+    # pip install . on a hub: the package lives in site-packages, the notebooks in a home folder
+    home = tmp_path / "yalu"
+    (home / "data").mkdir(parents=True)
+    (home / "data" / "datapackage.json").write_text("{}")
+    (home / "notebooks").mkdir()
+    monkeypatch.setattr(paths, "__file__", str(tmp_path / "site-packages" / "yalu" / "paths.py"))
+    monkeypatch.chdir(home / "notebooks")
+    monkeypatch.delenv("YALU_DATA", raising=False)
+    assert paths.repo_root() == home
+    assert paths.data_dir() == home / "data"
+
+
+def test_nothing_found_is_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "__file__", str(tmp_path / "site-packages" / "yalu" / "paths.py"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("YALU_DATA", raising=False)
+    with pytest.raises(YaluError, match="cannot find the collection's folder"):
+        paths.repo_root()
+    with pytest.raises(YaluError, match="set YALU_DATA"):
+        paths.data_dir()
