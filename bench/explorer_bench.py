@@ -20,18 +20,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 
-from yalu.serve import START, lab_command
+from yalu.serve import running_lab
 
 CHROMIUM = os.environ.get("YALU_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -58,12 +54,6 @@ TIMER = """([types, done]) => {
   });
   return true;
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _notebook(folder: Path) -> str:
@@ -147,30 +137,12 @@ def main(argv: list[str] | None = None) -> dict:
 
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Debian's Chromium is not at {CHROMIUM} (apt-get install chromium)")
-    home = Path(tempfile.mkdtemp(prefix="yalu-bench-"))
-    work = home / "work"
-    work.mkdir()
+    work = Path(tempfile.mkdtemp(prefix="yalu-bench-work-"))
     name = _notebook(work)
-    port, token = _free_port(), "yalu-bench"
-    env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
-    log = open(home / "lab.log", "w")
     # `make lab`'s command, rooted at the scratch folder instead of the repository.
-    cmd = [f"--ServerApp.root_dir={work}" if a.startswith("--ServerApp.root_dir=") else name if a == START else a
-           for a in lab_command(port=port, token=token, open_browser=False)]
-    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("JupyterLab did not start: " + (home / "lab.log").read_text()[-1500:]) from None
-                time.sleep(0.3)
-        with sync_playwright() as pw:
+        with running_lab(root=work, start=name, token="yalu-bench") as server, sync_playwright() as pw:
+            base, token = server["base"], server["token"]
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
@@ -193,13 +165,7 @@ def main(argv: list[str] | None = None) -> dict:
             samples = _measure(page)
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     result = {"explorer_ms": {k: {"p50": round(statistics.median(v), 1), "p95": _p(v, 0.95), "n": len(v)}
                               for k, v in samples.items()}}
     print(f"{'explorer action':<10} {'p50 ms':>8} {'p95 ms':>8}   (n = {N} each, Chromium, JupyterLab, 1366x768)")

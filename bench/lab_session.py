@@ -32,7 +32,6 @@ import argparse
 import contextlib
 import importlib.util
 import json
-import os
 import random
 import re
 import shutil
@@ -45,12 +44,11 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 
-from yalu.serve import lab_command
+from yalu.serve import running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -116,52 +114,6 @@ class _Rss(threading.Thread):
     def stop(self) -> None:
         self._halt.set()
         self.join(timeout=5)
-
-
-@contextlib.contextmanager
-def running_lab(timeout: float = 120) -> Iterator[dict]:
-    """JupyterLab as ``make lab`` starts it, with its own HOME; yields ``{"base", "token", "proc", "log"}``.
-
-    On exit the server is stopped (SIGTERM, which also stops its kernels), then anything it
-    started that is still alive is killed.
-    """
-    port, token = _free_port(), "yalu-lab-session"
-    home = Path(tempfile.mkdtemp(prefix="yalu-lab-session-home-"))
-    env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
-    log_path = home / "server.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(lab_command(port=port, token=token, open_browser=False),
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    seen: set[psutil.Process] = set()
-    server = {"base": base, "token": token, "proc": proc, "log": log_path, "seen": seen}
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited: {log_path.read_text(errors='replace')[-2000:]}")
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s") from None
-                time.sleep(0.2)
-        yield server
-    finally:
-        with contextlib.suppress(psutil.Error):
-            seen.update(psutil.Process(proc.pid).children(recursive=True))
-        proc.terminate()  # the server shuts its kernels down on SIGTERM
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        for child in seen:
-            with contextlib.suppress(psutil.Error):
-                child.kill()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def _server_pid(proc: subprocess.Popen) -> int:
@@ -503,7 +455,7 @@ def run() -> dict:
     t_start = time.monotonic()
     watch = None
     try:
-        with running_lab() as server:
+        with running_lab(timeout=120) as server:
             pid = _server_pid(server["proc"])
             floor = psutil.Process(pid).memory_info().rss / 2**20
             watch = _Rss(pid)

@@ -32,25 +32,21 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import websocket
 from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
-from yalu.serve import lab_command
+from yalu.serve import running_lab  # noqa: F401  (used by the test and the stress bench too)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,56 +56,6 @@ FORCE_V1 = f"--ZMQChannelsWebsocketConnection.kernel_ws_protocol={V1}"
 STRUCT_ERROR = "unpack requires a buffer of 402653184 bytes"
 # Kill the server rather than let it eat the shared machine if it grows past this.
 RSS_CEILING_MB = 8000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_lab(*extra: str, env: dict[str, str] | None = None, timeout: float = 90) -> Iterator[dict]:
-    """Start JupyterLab as ``make lab`` does (no browser, a port and a token), yield its details.
-
-    The server gets its own HOME and JUPYTER_CONFIG_DIR, as in tests/browser/conftest.py,
-    so a developer's ~/.jupyter cannot change what is measured. ``env`` adds variables.
-    Yields ``{"base", "token", "port", "proc", "log"}``; the server and its kernels are
-    stopped on exit.
-    """
-    port, token = _free_port(), "yalu-ws-token"
-    home = tempfile.mkdtemp(prefix="yalu-ws-home-")
-    log_path = Path(home, "server.log")
-    full_env = dict(os.environ, HOME=home, JUPYTER_CONFIG_DIR=os.path.join(home, ".jupyter"),
-                    JUPYTERLAB_WORKSPACES_DIR=os.path.join(home, "workspaces"))
-    full_env.update(env or {})
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(lab_command(*extra, port=port, token=token, open_browser=False),
-                                cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited: {log_path.read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s") from None
-                time.sleep(0.3)
-        yield {"base": base, "token": token, "port": port, "proc": proc, "log": log_path}
-    finally:
-        proc.terminate()  # the server shuts its kernels down on SIGTERM
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            for child in psutil.Process(proc.pid).children(recursive=True):
-                child.kill()
-            proc.kill()
-            proc.wait(timeout=10)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def start_kernel(server: dict) -> str:

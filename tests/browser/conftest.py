@@ -6,18 +6,12 @@ under CI=true they fail instead, so CI cannot pass without running them.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from yalu.paths import repo_root
-from yalu.serve import lab_command
+from yalu.serve import running_lab
 
 CHROMIUM = os.environ.get("YALU_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("YALU_ARTIFACTS", repo_root() / "test-artifacts"))
@@ -41,44 +35,11 @@ def _need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def lab_server():
-    """Yield the base URL (with token) of a JupyterLab serving this repository."""
-    port, token = _free_port(), "yalu-test-token"
-    home = tempfile.mkdtemp(prefix="yalu-lab-home-")
-    env = dict(os.environ, HOME=home, JUPYTER_CONFIG_DIR=os.path.join(home, ".jupyter"),
-               JUPYTERLAB_WORKSPACES_DIR=os.path.join(home, "workspaces"))
-    log = open(os.path.join(home, "lab.log"), "w")
-    proc = subprocess.Popen(lab_command(port=port, token=token, open_browser=False), cwd=repo_root(),
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited: {Path(home, 'lab.log').read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not answer within 90 s") from None
-                time.sleep(0.3)
-        yield {"base": base, "token": token, "home": home}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        shutil.rmtree(home, ignore_errors=True)
+    """Yield the base URL (with token) of a JupyterLab serving this repository, started as `make lab` does."""
+    with running_lab(token="yalu-test-token") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
