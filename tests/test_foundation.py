@@ -152,6 +152,9 @@ def test_citation_cff_is_valid_and_names_the_paper():
     schema = json.loads((ROOT / "tests" / "schemas" / "citation-file-format-1.2.0.schema.json").read_text())
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     jsonschema.Draft7Validator(schema).validate(cff)
+    import yalu
+
+    assert str(cff["version"]) == yalu.__version__, "CITATION.cff gives another version than yalu.__version__"
     titles = [ref["title"] for ref in cff.get("references", [])]
     assert "The Sino-Soviet Alliance and China's Entry into the Korean War" in titles
 
