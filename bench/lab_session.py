@@ -159,27 +159,6 @@ def _menu(page, menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}")).first.click()
 
 
-def _kernel_idle(page, timeout_s: float = 120) -> int:
-    """Wait until the notebook on screen has an idle kernel; accept a "Select Kernel" dialog on the way.
-
-    On a loaded machine JupyterLab may ask which kernel to start, the notebook's own preselected;
-    a reader presses Select, and so does this. Returns how many times it did.
-    """
-    accepted = 0
-    deadline = time.monotonic() + timeout_s
-    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
-    while time.monotonic() < deadline:
-        if dialog.count():
-            dialog.locator(".jp-mod-accept").first.click()
-            accepted += 1
-        elif page.locator(browser_conf.IDLE).count():
-            page.wait_for_timeout(300)
-            if not dialog.count() and page.locator(browser_conf.IDLE).count():
-                return accepted
-        page.wait_for_timeout(250)
-    raise TimeoutError(f"the notebook's kernel was not idle within {timeout_s:.0f} s")
-
-
 def _open(page, rel: str) -> None:
     """File > Open from Path, as a reader does; wait for the notebook's tab and its cells."""
     _menu(page, "File", "Open from Path")
@@ -204,7 +183,7 @@ def _run(page, trigger, timeout_s: float = NOTEBOOK_TIMEOUT_S) -> str:
         page.wait_for_timeout(250)
     if state == "running":
         raise TimeoutError(f"the notebook did not finish running within {timeout_s:.0f} s")
-    _kernel_idle(page)
+    browser_conf.kernel_idle(page)
     return state
 
 
@@ -390,7 +369,7 @@ def _session(page, server: dict, folder: str, books: list[str], failures: list[s
             continue
         try:
             _open(page, f"{folder}/{name}")
-            selects += _kernel_idle(page)
+            selects += browser_conf.kernel_idle(page)
             t0 = time.monotonic()
             ran[name] = _run_all(page)
             seconds[name] = round(time.monotonic() - t0, 1)
@@ -407,7 +386,7 @@ def _session(page, server: dict, folder: str, books: list[str], failures: list[s
         name = EXPLORER_NOTEBOOK
         try:
             _open(page, f"{folder}/{name}")
-            selects += _kernel_idle(page)
+            selects += browser_conf.kernel_idle(page)
             t0 = time.monotonic()
             ran[name] = _run_all(page)
             _explorers(page)

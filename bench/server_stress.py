@@ -131,28 +131,6 @@ def _cell_state(page) -> list[dict]:
              output: (c.querySelector('.jp-OutputArea') || {}).innerText || ''}))""")
 
 
-def _accept_kernel_dialog(page, timeout_s: float = 60) -> int:
-    """Wait for the notebook's kernel to be idle; accept a "Select Kernel" dialog on the way.
-
-    On a loaded machine JupyterLab can open the notebook before it has the kernel specs and
-    then asks which kernel to start, with the notebook's own kernel preselected. A reader
-    would press Select; so does this, and the count is reported. Returns that count.
-    """
-    accepted = 0
-    deadline = time.monotonic() + timeout_s
-    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
-    while time.monotonic() < deadline:
-        if dialog.count():
-            dialog.locator(".jp-mod-accept").first.click()
-            accepted += 1
-        elif page.locator(browser_conf.IDLE).count():
-            page.wait_for_timeout(500)
-            if not dialog.count():
-                return accepted
-        page.wait_for_timeout(250)
-    raise TimeoutError(f"the notebook's kernel was not idle within {timeout_s:.0f} s")
-
-
 def _restart_and_run_all(page) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Restart Kernel and Run All Cells")).first.click()
@@ -195,7 +173,7 @@ def run(cycles: int = 10, protocol: str = "legacy") -> dict:
                 kernel_ws = _record_kernel_websockets(page)
                 page.goto(f"{server['base']}/lab/tree/{rel}?reset&token={server['token']}")
                 page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
-                kernel_dialogs = _accept_kernel_dialog(page)
+                kernel_dialogs = browser_conf.kernel_idle(page)
                 # A first "Run All" in the kernel the page started, so that cycle 1 does not
                 # race the page's own start-up; it must succeed too.
                 warm_up = "ok"

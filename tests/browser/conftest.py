@@ -6,6 +6,7 @@ under CI=true they fail instead, so CI cannot pass without running them.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,25 @@ def open_notebook(page, server, path: str):
     page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
     page.wait_for_selector(IDLE, timeout=60_000)
     return page
+
+
+def kernel_idle(page, timeout_s: float = 120) -> int:
+    """Wait until the notebook on screen has an idle kernel; accept a "Select Kernel" dialog on the way.
+
+    On a loaded machine JupyterLab can open a notebook before it has the kernel specs and then
+    asks which kernel to start, the notebook's own preselected; a reader presses Select, and so
+    does this. Returns how many times it did (the benchmarks report it).
+    """
+    accepted = 0
+    deadline = time.monotonic() + timeout_s
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    while time.monotonic() < deadline:
+        if dialog.count():
+            dialog.locator(".jp-mod-accept").first.click()
+            accepted += 1
+        elif page.locator(IDLE).count():
+            page.wait_for_timeout(300)
+            if not dialog.count() and page.locator(IDLE).count():
+                return accepted
+        page.wait_for_timeout(250)
+    raise TimeoutError(f"the notebook's kernel was not idle within {timeout_s:.0f} s")
