@@ -52,8 +52,7 @@ PNG_DPI = 150       # pixels per inch in the PNG (sharper when zoomed)
 PROJECTOR_COLUMN_PX = 572
 STYLE = {"font.size": FONT_PT, "font.family": "DejaVu Sans", "axes.unicode_minus": False,
          "axes.titlesize": FONT_PT + 2, "axes.labelsize": FONT_PT, "xtick.labelsize": FONT_PT,
-         "ytick.labelsize": FONT_PT, "legend.fontsize": FONT_PT, "hatch.linewidth": 0.8,
-         "svg.hashsalt": "yalu"}
+         "ytick.labelsize": FONT_PT, "legend.fontsize": FONT_PT, "hatch.linewidth": 0.8}
 
 
 def new_figure(width: float, height: float) -> Figure:
