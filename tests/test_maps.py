@@ -126,3 +126,22 @@ def test_crossed_and_prepared_differ_by_more_than_colour():
     crossed, prepared, ordered = styles["crossed"], styles["prepared"], styles["ordered"]
     assert crossed[1] != prepared[1] and crossed[2] != prepared[2]
     assert prepared == ordered
+
+
+def test_shapes_are_cached_as_read_and_a_broken_cache_is_read_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("YALU_CACHE", "off")
+    maps._read.cache_clear()
+    fresh = maps.read_shapes("gshhs", "l")
+    monkeypatch.setenv("YALU_CACHE", str(tmp_path))
+    for _ in range(2):  # the first read writes the cache, the second reads it
+        maps._read.cache_clear()
+        got = maps.read_shapes("gshhs", "l")
+        assert [lv for lv, _ in got] == [lv for lv, _ in fresh]
+        assert all(np.array_equal(a, b) and a.dtype == b.dtype for (_, a), (_, b) in zip(got, fresh, strict=True))
+    cached = list(tmp_path.glob("shapes-*.npz"))
+    assert len(cached) == 1
+    cached[0].write_bytes(b"not a zip file")
+    maps._read.cache_clear()
+    again = maps.read_shapes("gshhs", "l")
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(again, fresh, strict=True))
+    maps._read.cache_clear()

@@ -34,3 +34,26 @@ def test_nothing_found_is_a_clear_message(tmp_path, monkeypatch):
         paths.repo_root()
     with pytest.raises(YaluError, match="set YALU_DATA"):
         paths.data_dir()
+
+
+def test_a_cache_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    from yalu.paths import save_to_cache
+
+    monkeypatch.setenv("YALU_CACHE", str(tmp_path / "cache"))
+    assert save_to_cache("a.bin", lambda fh: fh.write(b"whole"))
+    assert (tmp_path / "cache" / "a.bin").read_bytes() == b"whole"
+
+    def fails_halfway(fh):
+        fh.write(b"half")
+        raise OSError("disk full")
+
+    assert not save_to_cache("a.bin", fails_halfway)
+    assert (tmp_path / "cache" / "a.bin").read_bytes() == b"whole"  # the old file stands
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["a.bin"]  # no temporary left
+
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("YALU_CACHE", str(blocker / "cache"))
+    assert not save_to_cache("a.bin", lambda fh: fh.write(b"x"))
+    monkeypatch.setenv("YALU_CACHE", "off")
+    assert not save_to_cache("a.bin", lambda fh: fh.write(b"x"))

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from yalu import YaluError
-from yalu.citations import cite, link_text
+from yalu.citations import cite, citer, link_text
 from yalu.dates import day_range, span_text
 from yalu.records import COLUMNS, detail, filter_records, records, select
 
@@ -125,3 +125,21 @@ def test_an_edited_table_is_seen_by_the_records_in_the_same_session(tmp_path, mo
     path = copy / "events.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(before, "Halt (edited)", 1), encoding="utf-8")
     assert detail("ev_halt")["label"] == "Halt (edited)"
+
+
+def test_citer_cites_as_cite_does_and_sees_an_edited_sources_table(tmp_path, monkeypatch):
+    import shutil
+
+    frame = records()
+    pairs = list(zip(frame["source"], frame["footnote"], strict=True)) + [("ctx_frus_1950_vi_157", None), (None, None)]
+    cite_many = citer()
+    assert [cite_many(s, f) for s, f in pairs] == [cite(s, f) for s, f in pairs]
+    assert len({cite_many(s, f).short for s, f in pairs}) > 3
+
+    copy = tmp_path / "data"
+    shutil.copytree(FIXTURE, copy)
+    monkeypatch.setenv("YALU_DATA", str(copy))
+    path = copy / "sources.csv"
+    old = citer()("ctx_frus_1950_vi_157").full
+    path.write_text(path.read_text(encoding="utf-8").replace(old, "An edited title", 1), encoding="utf-8")
+    assert citer()("ctx_frus_1950_vi_157").full == "An edited title"

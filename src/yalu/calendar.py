@@ -59,33 +59,35 @@ def _tint(colour: str, amount: float = 0.35) -> tuple[float, float, float]:
     return (1 - amount + amount * r, 1 - amount + amount * g, 1 - amount + amount * b)
 
 
-def _find(step: Step, frame: pd.DataFrame):
-    day = pd.Timestamp(step.day)
-    cand = frame[(frame["date_start"] <= day) & (frame["date_end"] >= day) & (frame["kind"] == "event")
-                 & (frame["date_start"] >= OCTOBER[0]) & (frame["date_end"] <= OCTOBER[1])]
+def _october_events(frame: pd.DataFrame) -> pd.DataFrame:
+    """The events within 1-19 October (of the decision phase, where the data has one), with their
+    label and their summary and evidence in lower case, for :func:`_find`."""
+    cand = frame[(frame["kind"] == "event") & (frame["date_start"] >= OCTOBER[0]) & (frame["date_end"] <= OCTOBER[1])]
     if "decision" in list(frame["phase"].cat.categories):
         cand = cand[cand["phase"] == "decision"]
+    lower = {c: cand[c].fillna("").astype(str).str.lower() for c in ("label", "summary", "evidence")}
+    return cand.assign(_label=lower["label"], _text=lower["summary"] + "\n" + lower["evidence"],
+                       _span=(cand["date_end"] - cand["date_start"]).dt.days)
 
-    def hits(col):
-        return cand[col].fillna("").astype(str).str.lower().map(lambda t: any(w in t for w in step.words)).astype(bool)
 
-    for cols in (("label",), ("summary", "evidence")):
-        mask = pd.Series(False, index=cand.index)
-        for c in cols:
-            mask |= hits(c)
-        found = cand[mask]
+def _find(step: Step, cand: pd.DataFrame):
+    """The event of ``step``: on its day, its words in the label, else in the summary or evidence;
+    the shortest such event, then the earliest."""
+    day = pd.Timestamp(step.day)
+    cand = cand[(cand["date_start"] <= day) & (cand["date_end"] >= day)]
+    for col in ("_label", "_text"):
+        found = cand[cand[col].map(lambda t: any(w in t for w in step.words)).astype(bool)]
         if len(found):
-            found = found.assign(_span=(found["date_end"] - found["date_start"]).dt.days)
             return found.sort_values(["_span", "date_start", "id"]).iloc[0]
     return None
 
 
 def calendar_steps() -> list[dict]:
     """The October steps found in the data: key, label, signal, record id, first and last day, wording."""
-    frame = records()
+    cand = _october_events(records())
     out = []
     for step in STEPS:
-        row = _find(step, frame)
+        row = _find(step, cand)
         out.append({"key": step.key, "label": step.label, "signal": step.signal,
                     "id": None if row is None else row["id"],
                     "start": pd.Timestamp(step.day) if row is None else row["date_start"],

@@ -23,18 +23,16 @@ import csv
 import hashlib
 import io
 import json
-import os
 import pickle
 import re
 import time
 from functools import lru_cache
 from pathlib import Path
 
-import edtf
 import pandas as pd
 
 from yalu.errors import YaluError
-from yalu.paths import cache_dir, data_dir
+from yalu.paths import cache_dir, data_dir, save_to_cache
 
 __all__ = ["load", "table_names", "data_dir", "describe", "edtf_bounds", "state"]
 
@@ -80,6 +78,8 @@ def edtf_bounds(value: str) -> tuple[str, str]:
 
     Raises YaluError for a string that is not EDTF.
     """
+    import edtf  # here, not at the top: building its grammar takes 15 ms, and checked tables come from the cache
+
     try:
         parsed = edtf.parse_edtf(value)
     except Exception:  # edtf raises its own EDTFParseException, and others for odd input
@@ -294,15 +294,5 @@ def _cached(key: str) -> pd.DataFrame | None:
 
 
 def _remember(key: str, frame: pd.DataFrame) -> None:
-    _MEMORY[key] = frame
-    folder = cache_dir()
-    if folder is None:
-        return
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f"{key}.{os.getpid()}.tmp"
-        with tmp.open("wb") as fh:
-            pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / f"{key}.pickle")
-    except OSError:  # a read-only home (some hubs): the memory cache still serves this session
-        pass
+    _MEMORY[key] = frame  # and on disk where it can be: a read-only home keeps it for this session
+    save_to_cache(f"{key}.pickle", lambda fh: pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL))

@@ -27,9 +27,10 @@ import pandas as pd
 import traitlets
 
 from yalu import data, records, timeline
-from yalu.citations import cite
+from yalu.citations import citer
 from yalu.dates import day_range, long_day, span_text
 from yalu.errors import YaluError
+from yalu.render import SCREEN_DPI
 
 __all__ = ["Explorer", "explore", "catalogue", "payload", "PERIODS", "LANES", "DEFAULT_RANGE", "VIS_VERSION"]
 
@@ -108,7 +109,7 @@ def _capital(actor_ids: list[str]) -> str:
     return _SIDES.get(_sides().get(actor_ids[0], ""), "Others")
 
 
-def _record(row: dict, names: dict[str, str]) -> dict:
+def _record(row: dict, names: dict[str, str], cite) -> dict:
     c = cite(row["source"], row["footnote"])
     edtf = _text(row["date"])
     start, end = row["date_start"], row["date_end"]
@@ -136,6 +137,7 @@ def _claims() -> tuple[list[dict], list[dict]]:
     if "claims" not in data.table_names() or "conflicts" not in data.table_names():
         return [], []
     claims, conflicts = data.load("claims"), data.load("conflicts")
+    cite = citer()
     out, disputes = [], []
     for conf in conflicts.to_dict("records"):
         versions = []
@@ -170,7 +172,8 @@ def payload() -> dict:
     of the filters (a label for each value; ids are used internally and never shown)."""
     frame = records.records()
     names = records.people_names()
-    recs = [_record(row, names) for row in frame.to_dict("records")]
+    cite = citer()
+    recs = [_record(row, names, cite) for row in frame.to_dict("records")]
     claims, disputes = _claims()
     present = {a for r in recs for a in r["actorIds"]}
     actors = sorted(((names.get(a, a.replace("_", " ")), a) for a in present), key=lambda t: t[0].lower())
@@ -234,9 +237,11 @@ class Explorer(anywidget.AnyWidget):
 def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind) -> tuple[str, str]:
     """The static view: the timeline picture with alt text, then the records as a list."""
     # a compact picture (three rows a lane): the list below names every record in full
-    pic = timeline.picture(phase=phase, actor=actor, kind=kind, start=start, end=end, max_rows=3)
+    # at screen resolution: the live explorer replaces it, and is the view to zoom
+    pic = timeline.picture(phase=phase, actor=actor, kind=kind, start=start, end=end, max_rows=3, dpi=SCREEN_DPI)
     alt = pic.alt
     picture_html = pic.html()
+    cite = citer()
     items = "".join(
         f"<li>{html.escape(span_text(r['date_start'], r['date_end']))}: {html.escape(_text(r['label']))} "
         f"({html.escape(cite(r['source'], r['footnote']).short)})</li>"

