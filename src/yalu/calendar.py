@@ -126,8 +126,8 @@ def _draw(steps: list[dict]):
     ax.tick_params(axis="x", length=0, pad=2)
     ax.set_yticks([0, 1, 2, 3], [SIGNALS[s][2] for s in ROWS] + ["in force"], weight="bold")
     ax.tick_params(axis="y", length=0)
-    for c in range(len(days) + 1):
-        ax.axvline(c + 0.5, color="#DDDDDD", lw=0.6, zorder=0)
+    ax.vlines([c + 0.5 for c in range(len(days) + 1)], 0, 1, transform=ax.get_xaxis_transform(), color="#DDDDDD",
+              lw=0.6, zorder=0)
     ax.axhline(2.55, color="#999999", lw=0.6)
     fig.text(0.1 / width, 1 - 0.06 / height, "October 1950, day by day: go, stop, go", ha="left", va="top",
              fontsize=FONT_PT + 2, weight="bold")

@@ -138,10 +138,13 @@ def _claims() -> tuple[list[dict], list[dict]]:
         return [], []
     claims, conflicts = data.load("claims"), data.load("conflicts")
     cite = citer()
+    by_conflict: dict[str, list[dict]] = {}
+    for row in claims.to_dict("records"):  # in the table's order, as the versions are listed
+        by_conflict.setdefault(row["conflict"], []).append(row)
     out, disputes = [], []
     for conf in conflicts.to_dict("records"):
         versions = []
-        for row in claims[claims["conflict"] == conf["id"]].to_dict("records"):
+        for row in by_conflict.get(conf["id"], []):
             c = cite(row["source"], row["footnote"])
             dated = not pd.isna(row["date_start"])
             claim = {

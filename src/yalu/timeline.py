@@ -228,12 +228,13 @@ def _draw(frame, s, e, lanes, title, width, max_rows) -> tuple[Figure, Drawing]:
     ax.set_yticks(lane_ticks, lane_labels)
 
     kinds, ids = frame["kind"].tolist(), frame["id"].tolist()
+    starts, ends = list(frame["date_start"]), list(frame["date_end"])
     items: list[Item] = []
     bars: dict[str, list] = {k: [] for k in KIND_STYLE}
     points: dict[str, list] = {k: [] for k in KIND_STYLE}
     for lane, sub, i in spec:
         kind = kinds[i]
-        items.append(Item(ids[i], kind, lane, sub, frame["date_start"].iat[i], frame["date_end"].iat[i],
+        items.append(Item(ids[i], kind, lane, sub, starts[i], ends[i],
                           "point" if point[i] else "bar"))
         if point[i]:
             points[kind].append((mid[i], sub))
@@ -272,6 +273,7 @@ def _place_labels(ax, frame, items, spec, d0, d1) -> tuple[list[Label], list[Key
     placed: list[Label] = []
     keys: list[Key] = []
     seen: set[str] = set()
+    labels = frame["label"].tolist()
     rank = {k: j for j, k in enumerate(KIND_STYLE)}
     by_id = {it.id: it for it in items}
     order = sorted(range(len(items)), key=lambda n: (rank[items[n].kind], items[n].start))
@@ -291,7 +293,7 @@ def _place_labels(ax, frame, items, spec, d0, d1) -> tuple[list[Label], list[Key
         if it.id in seen:
             continue
         i = spec[n][2]
-        text = frame["label"].iat[i]
+        text = labels[i]
         x0, _, x1, _ = marks[n]
         y = it.row
         options = [(text, False)] + ([] if len(keys) >= MAX_KEYS else [(str(len(keys) + 1), True)])
