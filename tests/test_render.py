@@ -51,14 +51,12 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-def test_pictures_are_png_at_the_resolution_asked_for():
+def test_pictures_are_png_at_png_dpi_shown_at_screen_size():
     fig = new_figure(WIDTH_IN, 2)
     fig.add_subplot().plot([1, 2], [2, 1])
-    sharp = Picture(fig, "A falling line.")
-    preview = Picture(fig, "A falling line.", dpi=SCREEN_DPI)
-    assert _png_size(sharp.png) == (round(WIDTH_IN * render.PNG_DPI), 2 * render.PNG_DPI)
-    assert _png_size(preview.png) == (round(WIDTH_IN * SCREEN_DPI), 2 * SCREEN_DPI)
-    assert sharp.width == preview.width == round(WIDTH_IN * SCREEN_DPI)  # both shown at the same size
+    pic = Picture(fig, "A falling line.")
+    assert _png_size(pic.png) == (round(WIDTH_IN * render.PNG_DPI), 2 * render.PNG_DPI)
+    assert pic.width == round(WIDTH_IN * SCREEN_DPI)
 
 
 def test_a_figure_measures_its_text_with_one_renderer():

@@ -30,7 +30,6 @@ from yalu import data, records, timeline
 from yalu.citations import citer
 from yalu.dates import day_range, long_day, span_text
 from yalu.errors import YaluError
-from yalu.render import SCREEN_DPI
 
 __all__ = ["Explorer", "explore", "catalogue", "payload", "PERIODS", "LANES", "DEFAULT_RANGE", "VIS_VERSION"]
 
@@ -240,8 +239,7 @@ class Explorer(anywidget.AnyWidget):
 def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind) -> tuple[str, str]:
     """The static view: the timeline picture with alt text, then the records as a list."""
     # a compact picture (three rows a lane): the list below names every record in full
-    # at screen resolution: the live explorer replaces it, and is the view to zoom
-    pic = timeline.picture(phase=phase, actor=actor, kind=kind, start=start, end=end, max_rows=3, dpi=SCREEN_DPI)
+    pic = timeline.picture(phase=phase, actor=actor, kind=kind, start=start, end=end, max_rows=3)
     alt = pic.alt
     picture_html = pic.html()
     cite = citer()

@@ -93,12 +93,14 @@ def text_width_px(text: str, size: float = FONT_PT, weight: str = "normal") -> f
 
     The sum of each character's hinted advance, plus 1 px: never narrower than the renderer's
     measure, and at most a few percent wider (kerning is left out), at a hundredth of its cost.
-    A label given this much room is never overlapped. Text with a character the font lacks is
-    measured by the renderer, which knows the fallback fonts.
+    A label given this much room is never overlapped. Text of three characters or fewer (a key
+    number) and text with a character the font lacks are measured by the renderer, exactly.
 
     >>> text_width_px("Mao") >= text_height_px()
     True
     """
+    if len(text) <= 3:
+        return _measured(text, size, weight)[0]
     font, adv = _advances(size, weight)
     width = 1.0
     for ch in text:
@@ -151,18 +153,15 @@ class Picture:
 
     Shows as ``<img alt=...>`` (plus the key as a list) in a notebook, as its alt text elsewhere.
     ``drawing`` describes what was drawn (for tests and captions), where the drawer gives one.
-    ``dpi`` is the PNG's resolution: :data:`PNG_DPI`, or :data:`SCREEN_DPI` for a stand-in such as
-    the explorer's static view, which the live explorer replaces and which is never zoomed.
     """
     figure: Figure = field(repr=False)
     alt: str
     keys: list[Key] = field(default_factory=list)
     drawing: object = field(default=None, repr=False)
-    dpi: float = PNG_DPI
 
     def __post_init__(self):
         self.alt = " ".join(str(self.alt).split())
-        self.png = png_bytes(self.figure, dpi=self.dpi)
+        self.png = png_bytes(self.figure)
         self.width = int(round(self.figure.get_figwidth() * SCREEN_DPI))
 
     def html(self) -> str:

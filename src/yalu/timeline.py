@@ -32,7 +32,6 @@ from yalu.records import KINDS, filter_records, people_names, records, select
 from yalu.render import (
     FONT_PT,
     PALETTE,
-    PNG_DPI,
     SCREEN_DPI,
     STYLE,
     WIDTH_IN,
@@ -355,9 +354,8 @@ def _alt(d: Drawing, frame: pd.DataFrame) -> str:
 
 
 def picture(phase=None, actor=None, kind=None, start=None, end=None, lanes="phase", title=None,
-            width: float = WIDTH_IN, max_rows: int = MAX_ROWS, dpi: float = PNG_DPI) -> Picture:
-    """The timeline of the filtered records as a static :class:`yalu.render.Picture` (PNG at ``dpi``,
-    alt text, key)."""
+            width: float = WIDTH_IN, max_rows: int = MAX_ROWS) -> Picture:
+    """The timeline of the filtered records as a static :class:`yalu.render.Picture` (PNG, alt text, key)."""
     frame = filter_records(records(), phase=phase, actor=actor, kind=kind)
     fig, drawing = draw(frame, start, end, lanes=lanes, title=title, width=width, max_rows=max_rows)
-    return Picture(fig, drawing.alt, keys=drawing.keys, drawing=drawing, dpi=dpi)
+    return Picture(fig, drawing.alt, keys=drawing.keys, drawing=drawing)
