@@ -518,3 +518,45 @@ def test_no_run_record_means_no_answers():
                                                                           "last_cell": 4, "died": 5})
     results = {r.question: r.result for r in g.rows}
     assert results["q1"] == results["q2"] == "correct" and results["q4"] == "not_run"
+
+
+def test_the_boxes_read_one_warmed_read_only_table_cache(box, tmp_path):
+    from yalu.grade.sandbox import BOX_CACHE, Limits, _env, _expose, box_command, warm_cache
+
+    cache = warm_cache(tmp_path / "table-cache")
+    assert cache is not None and len(list(cache.glob("*.pickle"))) >= 5
+    probe = (
+        "import yalu.data as d\n"
+        "def parsed(*a):\n    raise SystemExit('parsed a CSV again')\n"
+        "d._parse = parsed\n"
+        "print(len(d.load('events')))\n"
+        "import os\n"
+        "try:\n    open(os.path.join(os.environ['YALU_CACHE'], 'x'), 'w')\nexcept OSError:\n    print('read-only')\n"
+    )
+    cmd = box_command([], _expose(), [sys.executable, "-c", probe], Limits(timeout=30), _env(), cache)
+    assert cmd[cmd.index(str(cache.resolve())) + 1] == BOX_CACHE
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr[-500:]
+    lines = done.stdout.split()
+    assert int(lines[0]) > 50 and lines[1] == "read-only"
+    # without the cache the box checks the CSV itself (and may not keep it)
+    cmd = box_command([], _expose(), [sys.executable, "-c", probe], Limits(timeout=30), _env())
+    assert str(cache.resolve()) not in cmd
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert "parsed a CSV again" in done.stderr
+
+
+def test_the_runner_skips_the_iri_grammar_only_in_its_own_process():
+    probe = (
+        "import runpy, sys\n"
+        "sys.argv = ['runner', '--help']\n"
+        "try:\n    runpy.run_module('yalu.grade.runner', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "import jsonschema\n"
+        "print(sys.modules.get('rfc3987_syntax', 'absent') is None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "True", done.stderr[-500:]
+    imported = subprocess.run([sys.executable, "-c", "import sys, yalu.grade.runner\n"
+                               "print(sys.modules.get('rfc3987_syntax', 'absent') is None)"],
+                              capture_output=True, text=True, timeout=120)
+    assert imported.stdout.strip() == "False", imported.stderr[-500:]

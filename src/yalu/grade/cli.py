@@ -24,7 +24,7 @@ from yalu.exercises.bank import get_set
 from yalu.exercises.questions import WrittenQuestion
 from yalu.grade.report import feedback_names, write_feedback, write_gradebook, write_summary
 from yalu.grade.runner import clear
-from yalu.grade.sandbox import Limits, bwrap_available, run_boxed
+from yalu.grade.sandbox import Limits, bwrap_available, run_boxed, warm_cache
 from yalu.grade.submissions import Handed, find_submissions
 from yalu.grade.verdict import NOTEBOOK, Graded, Row, grade_run, markers
 from yalu.paths import repo_root
@@ -59,8 +59,8 @@ def _hint(exercise: str, qid: str) -> str:
 
 
 def grade_file(student: str, path: Path, templates, work_root: Path, hide: list[Path], limits: Limits,
-               sandbox: bool) -> tuple[list[Row], Graded | None, str]:
-    """Rows for one submitted notebook (run in a box on a copy)."""
+               sandbox: bool, cache: Path | None = None) -> tuple[list[Row], Graded | None, str]:
+    """Rows for one submitted notebook (run in a box on a copy; ``cache``: the checked tables)."""
     filename = path.name
     try:
         nb = nbformat.read(path, as_version=4)
@@ -77,7 +77,7 @@ def grade_file(student: str, path: Path, templates, work_root: Path, hide: list[
     es = get_set(prefix)
     if not [m for m in markers(nb) if m != "setup"]:
         return [Row(student, filename, exercise, NOTEBOOK, "cells_deleted", "no question cells left")], None, exercise
-    result = run_boxed(path, work_root, hide, limits, sandbox)
+    result = run_boxed(path, work_root, hide, limits, sandbox, cache)
     executed = copy.deepcopy(nb)  # only what the runner reported through its pipe counts
     clear(executed)
     last = result.record.get("last_cell")
@@ -152,6 +152,7 @@ def grade(submissions: Path, out: Path | None = None, templates: Path | None = N
         for r in extra:
             per_student[h.student].append((r.exercise, [r], None))
     tasks = [(h.student, path) for h in handed for path in h.graded]
+    cache = warm_cache(work_root / "table-cache") if tasks else None  # each box reads it, none re-checks
     results: dict[tuple[str, Path], tuple[list[Row], Graded | None, str]] = {}
     try:
         from tqdm.auto import tqdm
@@ -160,7 +161,7 @@ def grade(submissions: Path, out: Path | None = None, templates: Path | None = N
     bar = tqdm(total=len(tasks), desc="grading", unit="notebook", disable=not progress, file=sys.stderr) if tqdm else None
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = {pool.submit(grade_file, st, path, known, work_root, hide, limits, sandbox): (st, path)
+            futures = {pool.submit(grade_file, st, path, known, work_root, hide, limits, sandbox, cache): (st, path)
                        for st, path in tasks}
             for fut in as_completed(futures):
                 st, path = futures[fut]
