@@ -38,9 +38,10 @@ def pins(name: str = "requirements.txt") -> dict[str, str]:
     return out
 
 
-RUNTIME = ["jupyterlab", "pandas", "matplotlib", "ipywidgets", "anywidget", "edtf", "ipykernel", "basemap-data",
+RUNTIME = ["jupyterlab", "pandas", "matplotlib", "ipywidgets", "anywidget", "edtf", "ipykernel",
            "nbclient", "platformdirs", "tqdm"]
-DEV_ONLY = ["pytest", "nbval", "pytest-xdist", "playwright", "jupyter-repo2docker", "frictionless", "ruff"]
+DEV_ONLY = ["pytest", "nbval", "pytest-xdist", "playwright", "jupyter-repo2docker", "frictionless", "ruff",
+            "basemap-data"]
 
 
 def environment() -> dict:

