@@ -547,6 +547,9 @@ def test_the_boxes_read_one_warmed_read_only_table_cache(box, tmp_path):
 
 
 def test_the_runner_skips_the_iri_grammar_only_in_its_own_process():
+    import importlib.util
+
+    assert importlib.util.find_spec("rfc3987_syntax") is not None, "installed with JupyterLab: the case to test"
     probe = (
         "import runpy, sys\n"
         "sys.argv = ['runner', '--help']\n"
@@ -560,3 +563,19 @@ def test_the_runner_skips_the_iri_grammar_only_in_its_own_process():
                                "print(sys.modules.get('rfc3987_syntax', 'absent') is None)"],
                               capture_output=True, text=True, timeout=120)
     assert imported.stdout.strip() == "False", imported.stderr[-500:]
+
+
+def test_without_a_box_each_run_writes_only_its_own_copy_of_the_cache(tmp_path):
+    from yalu.grade.sandbox import Limits, run_boxed, warm_cache
+
+    cache = warm_cache(tmp_path / "table-cache")
+    before = {p.name: p.read_bytes() for p in cache.iterdir()}
+    plant = ("import os, pathlib\n"
+             "folder = pathlib.Path(os.environ['YALU_CACHE'])\n"
+             "planted = [p.write_bytes(b'planted') for p in folder.glob('*.pickle')]\n"
+             "(folder / 'new.pickle').write_bytes(b'planted')")
+    path = tmp_path / NAME
+    write(path, notebook(GOOD, extra={3: plant}))
+    run = run_boxed(path, tmp_path, [], Limits(timeout=60), sandbox=False, cache=cache)
+    assert run.record["finished"] is True and not run.record["errors"]
+    assert {p.name: p.read_bytes() for p in cache.iterdir()} == before  # the shared cache is untouched

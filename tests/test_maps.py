@@ -71,9 +71,17 @@ def test_missing_shapes_get_one_line(tmp_path, monkeypatch):
     try:
         with pytest.raises(YaluError, match="missing or damaged: reinstall yalu"):
             maps.read_shapes("gshhs")
-        (tmp_path / "theatre.npz").write_bytes(b"not a zip file")
-        with pytest.raises(YaluError, match="missing or damaged"):
-            maps.read_shapes("gshhs")
+        good = Path(maps.__file__).with_name("shapes") / "theatre.npz"
+        damaged = {"not a zip": b"not a zip file", "cut short": good.read_bytes()[: good.stat().st_size // 2]}
+        with np.load(good) as f:
+            arrays = {k: f[k] for k in f.files if k != "gshhs_points"}
+        np.savez(tmp_path / "partial.npz", **arrays)
+        damaged["an array missing"] = (tmp_path / "partial.npz").read_bytes()
+        for content in damaged.values():
+            (tmp_path / "theatre.npz").write_bytes(content)
+            maps._shapes.cache_clear()
+            with pytest.raises(YaluError, match="missing or damaged"):
+                maps.read_shapes("gshhs")
     finally:
         maps._shapes.cache_clear()
 

@@ -57,3 +57,37 @@ def test_a_cache_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     assert not save_to_cache("a.bin", lambda fh: fh.write(b"x"))
     monkeypatch.setenv("YALU_CACHE", "off")
     assert not save_to_cache("a.bin", lambda fh: fh.write(b"x"))
+
+
+def test_two_writers_at_once_never_leave_half_a_file(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from yalu.paths import save_to_cache
+
+    monkeypatch.setenv("YALU_CACHE", str(tmp_path))
+
+    def slow(content: bytes, pause: float):
+        def write(fh):
+            fh.write(content[:3])
+            time.sleep(pause)
+            fh.write(content[3:])
+        return write
+
+    threads = [threading.Thread(target=save_to_cache, args=("t.bin", slow(b"AAAAAAAA", 0.3))),
+               threading.Thread(target=save_to_cache, args=("t.bin", slow(b"BBBBBBBB", 0.1)))]
+    threads[0].start()
+    time.sleep(0.05)
+    threads[1].start()
+    for t in threads:
+        t.join()
+    assert (tmp_path / "t.bin").read_bytes() in (b"AAAAAAAA", b"BBBBBBBB")
+    assert [p.name for p in tmp_path.iterdir()] == ["t.bin"]
+
+    def broken(fh):
+        fh.write(b"half")
+        raise ValueError("cannot pickle this")
+
+    with pytest.raises(ValueError):
+        save_to_cache("u.bin", broken)
+    assert [p.name for p in tmp_path.iterdir()] == ["t.bin"]  # no temporary file left behind

@@ -32,6 +32,22 @@ def test_text_width_is_never_narrower_than_the_renderer_and_close_to_it(size, we
         assert estimate <= exact * 1.12 + 1, (text, estimate, exact)  # and wastes little room
 
 
+@pytest.mark.parametrize("size, weight", [(9.0, "normal"), (9.0, "bold"), (11.0, "normal"), (11.0, "bold")])
+def test_text_width_covers_kerning_that_widens_a_pair(size, weight):
+    import random
+
+    rng = random.Random(1950)
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -–,.;:'’\"()[]/fFJTVWAYLPrvwy"
+    # pairs DejaVu Sans kerns apart ("-J", "f’"): the sum of advances alone falls short on these
+    texts = ["Pro-Japan, anti-Japan, non-Japan", "Chief’s", "f’f’f’f’", "Sino-Japanese", "-J-J-J-J"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(4, 60))) for _ in range(2000)]
+    renderer = FigureCanvasAgg(new_figure(1, 1)).get_renderer()
+    prop = FontProperties(family=render.STYLE["font.family"], size=size, weight=weight)
+    for text in texts:
+        exact = renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
+        assert text_width_px(text, size, weight) >= exact, text
+
+
 def test_a_character_the_font_lacks_is_measured_by_the_renderer():
     # DejaVu Sans has no CJK glyphs: the sum of advances would be wrong, the renderer knows
     text = "Dandong 丹东"

@@ -50,16 +50,16 @@ SHAPES_FILE = Path(__file__).with_name("shapes") / "theatre.npz"
 
 @lru_cache(maxsize=1)
 def _shapes() -> dict[str, list[tuple[int, np.ndarray]]]:
+    out = {}
     try:
         with np.load(SHAPES_FILE) as f:
-            arrays = {k: f[k] for k in f.files}
-    except (OSError, ValueError):
+            for kind in LAYERS:
+                levels, points, ends = f[f"{kind}_levels"], f[f"{kind}_points"], f[f"{kind}_ends"]
+                starts = np.r_[0, ends[:-1]]
+                out[kind] = [(int(level), points[a:b].astype("f8"))
+                             for level, a, b in zip(levels, starts, ends, strict=True)]
+    except Exception:  # absent, cut short, a bad checksum, a missing array: one line, not a traceback
         raise YaluError(f"the map's shapes ({SHAPES_FILE}) are missing or damaged: reinstall yalu") from None
-    out = {}
-    for kind in LAYERS:
-        levels, points, ends = arrays[f"{kind}_levels"], arrays[f"{kind}_points"], arrays[f"{kind}_ends"]
-        starts = np.r_[0, ends[:-1]]
-        out[kind] = [(int(level), points[a:b].astype("f8")) for level, a, b in zip(levels, starts, ends, strict=True)]
     return out
 
 

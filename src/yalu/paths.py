@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -79,14 +80,19 @@ def save_to_cache(name: str, write: Callable[[BinaryIO], object]) -> bool:
     folder = cache_dir()
     if folder is None:
         return False
-    tmp = folder / f"{name}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as fh:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")  # one per writer, threads too
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as fh:
             write(fh)
         os.replace(tmp, folder / name)
-    except OSError:
-        with contextlib.suppress(OSError):  # the folder itself may be what could not be made
-            tmp.unlink(missing_ok=True)
-        return False
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            return False
+        raise
     return True

@@ -29,6 +29,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg, get_hinting_flag
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.ft2font import Kerning
 
 from yalu.errors import YaluError
 
@@ -84,35 +85,49 @@ def _measured(text: str, size: float, weight: str) -> tuple[float, float]:
 
 
 @lru_cache(maxsize=8)
-def _advances(size: float, weight: str) -> tuple[object, dict[str, float | None]]:
-    return get_font(findfont(_prop(size, weight))), {}
+def _metrics(size: float, weight: str) -> tuple[dict, dict]:
+    """Per character (hinted advance in px, glyph index), and per pair of glyph indices the kerning
+    that widens them (px): filled as text is measured, for one size and weight."""
+    return {}, {}
 
 
 def text_width_px(text: str, size: float = FONT_PT, weight: str = "normal") -> float:
     """Width in screen pixels of one line of ``text`` in the collection's font at ``size`` points.
 
-    The sum of each character's hinted advance, plus 1 px: never narrower than the renderer's
-    measure, and at most a few percent wider (kerning is left out), at a hundredth of its cost.
-    A label given this much room is never overlapped. Text of three characters or fewer (a key
-    number) and text with a character the font lacks are measured by the renderer, exactly.
+    The sum of each character's hinted advance and of the kerning that widens a pair (kerning
+    that narrows one is left out), plus 1 px: never narrower than the renderer's measure, and
+    at most a few percent wider, at a small part of its cost. Text of three characters or fewer
+    (a key number) and text with a character the font lacks are measured by the renderer, exactly.
 
     >>> text_width_px("Mao") >= text_height_px()
     True
     """
     if len(text) <= 3:
         return _measured(text, size, weight)[0]
-    font, adv = _advances(size, weight)
-    width = 1.0
+    chars, pairs = _metrics(size, weight)
+    font = None  # matplotlib's font objects are per thread: fetched only when a glyph is new
+    width, previous = 1.0, None
     for ch in text:
-        a = adv.get(ch, 0.0)
-        if a == 0.0 and ch not in adv:
+        known = chars.get(ch)
+        if known is None:
+            font = font or get_font(findfont(_prop(size, weight)))
             font.clear()
             font.set_size(size, SCREEN_DPI)
-            a = adv[ch] = (font.load_char(ord(ch), flags=get_hinting_flag()).horiAdvance / 64
-                           if font.get_char_index(ord(ch)) else None)
-        if a is None:
-            return _measured(text, size, weight)[0]
-        width += a
+            index = font.get_char_index(ord(ch))
+            if not index:
+                return _measured(text, size, weight)[0]
+            known = chars[ch] = (font.load_char(ord(ch), flags=get_hinting_flag()).horiAdvance / 64, index)
+        advance, index = known
+        if previous is not None:
+            kern = pairs.get((previous, index))
+            if kern is None:
+                font = font or get_font(findfont(_prop(size, weight)))
+                font.clear()
+                font.set_size(size, SCREEN_DPI)
+                kern = pairs[(previous, index)] = max(0.0, font.get_kerning(previous, index, Kerning.UNFITTED) / 64)
+            width += kern
+        width += advance
+        previous = index
     return width
 
 

@@ -152,7 +152,6 @@ def grade(submissions: Path, out: Path | None = None, templates: Path | None = N
         for r in extra:
             per_student[h.student].append((r.exercise, [r], None))
     tasks = [(h.student, path) for h in handed for path in h.graded]
-    cache = warm_cache(work_root / "table-cache") if tasks else None  # each box reads it, none re-checks
     results: dict[tuple[str, Path], tuple[list[Row], Graded | None, str]] = {}
     try:
         from tqdm.auto import tqdm
@@ -160,6 +159,9 @@ def grade(submissions: Path, out: Path | None = None, templates: Path | None = N
         tqdm = None
     bar = tqdm(total=len(tasks), desc="grading", unit="notebook", disable=not progress, file=sys.stderr) if tqdm else None
     try:
+        cache = warm_cache(work_root / "table-cache") if tasks else None  # each box reads it, none re-checks
+        if tasks and cache is None:
+            echo("note: the data tables could not be checked ahead of the runs; each notebook checks them itself")
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(grade_file, st, path, known, work_root, hide, limits, sandbox, cache): (st, path)
                        for st, path in tasks}

@@ -214,20 +214,22 @@ def run_boxed(notebook: Path, work_root: Path, hide: list[Path], limits: Limits,
               cache: Path | None = None) -> RunResult:
     """Run ``notebook`` in a fresh box; return what the runner reported through its pipe.
 
-    ``cache``: a folder made by :func:`warm_cache`, read-only in the box."""
+    ``cache``: a folder made by :func:`warm_cache`, shown read-only in the box (without a box,
+    each run gets a copy of its own)."""
     key = secrets.token_hex(16)
     payload = (key + "\n").encode() + Path(notebook).read_bytes()
     args = ["--timeout", str(limits.timeout), "--max-output", str(limits.output)]
     workdir = None
     if sandbox:
         inner = [sys.executable, "-m", "yalu.grade.runner", "--workdir", BOX_WORK] + args
-        cmd, env, cwd = box_command(hide, _expose(), inner, limits, _env(), cache), None, None
+        box_env = {**_env(), "YALU_CACHE": BOX_CACHE}  # where box_command shows the cache
+        cmd, env, cwd = box_command(hide, _expose(), inner, limits, box_env, cache), None, None
     else:  # trusted submissions: no box, but still a clean environment and a private folder
         workdir = Path(tempfile.mkdtemp(prefix="run-", dir=work_root)).resolve()
         cmd = [sys.executable, "-m", "yalu.grade.runner", "--workdir", str(workdir / "work")] + args
         env, cwd = _env(str(workdir)), workdir
-        if cache is not None:
-            env["YALU_CACHE"] = str(cache)
+        if cache is not None:  # a copy of its own: a run could write into a shared one, and the next read it
+            shutil.copytree(cache, env["YALU_CACHE"], dirs_exist_ok=True)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             cwd=cwd, env=env, start_new_session=True)
     try:
