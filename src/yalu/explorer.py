@@ -308,8 +308,9 @@ def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="acto
     if kinds == "claim":
         fallback, alt, n = _claims_fallback(s, e)
     else:
-        n = len(records.select(frame, s, e))
-        fallback, alt = _fallback(records.select(frame, s, e), s, e, phase, actor, kinds)
+        shown = records.select(frame, s, e)
+        n = len(shown)
+        fallback, alt = _fallback(shown, s, e, phase, actor, kinds)
     view = {"phase": phase or "", "actor": actor or "", "kind": kinds or "", "lanes": lanes,
             "start": _iso(s), "end": _iso(e)}
     return Explorer(view, fallback, f"Timeline explorer, {n} records from {long_day(s)} to {long_day(e)}. "

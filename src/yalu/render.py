@@ -91,6 +91,14 @@ def _metrics(size: float, weight: str) -> tuple[dict, dict]:
     return {}, {}
 
 
+def _sized_font(size: float, weight: str):
+    """The collection's font at ``size`` points and screen resolution (matplotlib keeps one per thread)."""
+    font = get_font(findfont(_prop(size, weight)))
+    font.clear()
+    font.set_size(size, SCREEN_DPI)
+    return font
+
+
 def text_width_px(text: str, size: float = FONT_PT, weight: str = "normal") -> float:
     """Width in screen pixels of one line of ``text`` in the collection's font at ``size`` points.
 
@@ -105,14 +113,11 @@ def text_width_px(text: str, size: float = FONT_PT, weight: str = "normal") -> f
     if len(text) <= 3:
         return _measured(text, size, weight)[0]
     chars, pairs = _metrics(size, weight)
-    font = None  # matplotlib's font objects are per thread: fetched only when a glyph is new
     width, previous = 1.0, None
     for ch in text:
         known = chars.get(ch)
-        if known is None:
-            font = font or get_font(findfont(_prop(size, weight)))
-            font.clear()
-            font.set_size(size, SCREEN_DPI)
+        if known is None:  # a character not met before at this size: ask the font
+            font = _sized_font(size, weight)
             index = font.get_char_index(ord(ch))
             if not index:
                 return _measured(text, size, weight)[0]
@@ -121,10 +126,8 @@ def text_width_px(text: str, size: float = FONT_PT, weight: str = "normal") -> f
         if previous is not None:
             kern = pairs.get((previous, index))
             if kern is None:
-                font = font or get_font(findfont(_prop(size, weight)))
-                font.clear()
-                font.set_size(size, SCREEN_DPI)
-                kern = pairs[(previous, index)] = max(0.0, font.get_kerning(previous, index, Kerning.UNFITTED) / 64)
+                kern = pairs[(previous, index)] = max(
+                    0.0, _sized_font(size, weight).get_kerning(previous, index, Kerning.UNFITTED) / 64)
             width += kern
         width += advance
         previous = index

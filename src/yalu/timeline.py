@@ -247,7 +247,7 @@ def _draw(frame, s, e, lanes, title, width, max_rows) -> tuple[Figure, Drawing]:
             xs, ys = zip(*points[kind], strict=True)
             ax.plot(xs, ys, ls="", marker=st.marker, color=st.color, ms=7, mec="black", mew=0.6, zorder=3)
 
-    placed, keys = _place_labels(ax, frame, items, spec, d0, d1)
+    placed, keys = _place_labels(ax, labels, items, spec, d0, d1)
     kinds_drawn = [k for k in KIND_STYLE if any(it.kind == k for it in items)]
     _legend(fig, 0.1 / width, 1 - 0.32 / height, kinds_drawn)
     heading = title or f"Records, {long_day(s)} to {long_day(e)}"
@@ -261,7 +261,7 @@ def _draw(frame, s, e, lanes, title, width, max_rows) -> tuple[Figure, Drawing]:
     return fig, drawing
 
 
-def _place_labels(ax, frame, items, spec, d0, d1) -> tuple[list[Label], list[Key]]:
+def _place_labels(ax, labels, items, spec, d0, d1) -> tuple[list[Label], list[Key]]:
     """Each record's full label right of its mark, else left, else a key number there; never over
     another label or mark, never outside the axes. Events are labelled first."""
     ax_px = ax.get_xlim()[1]
@@ -272,7 +272,6 @@ def _place_labels(ax, frame, items, spec, d0, d1) -> tuple[list[Label], list[Key
     placed: list[Label] = []
     keys: list[Key] = []
     seen: set[str] = set()
-    labels = frame["label"].tolist()
     rank = {k: j for j, k in enumerate(KIND_STYLE)}
     by_id = {it.id: it for it in items}
     order = sorted(range(len(items)), key=lambda n: (rank[items[n].kind], items[n].start))
