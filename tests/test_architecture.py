@@ -88,7 +88,8 @@ def test_no_import_cycles_even_inside_functions():
 
 def test_data_flows_one_way():
     graph = _graph()
-    lower = {"yalu.errors", "yalu.paths", "yalu.dates", "yalu.data", "yalu.citations", "yalu.records", "yalu.render"}
+    lower = {"yalu.errors", "yalu.course", "yalu.paths", "yalu.dates", "yalu.data", "yalu.citations", "yalu.records",
+             "yalu.render"}
     for low in lower:
         for target in graph.get(low, ()):
             assert target in lower, f"{low} reaches up to {target}"
@@ -132,7 +133,7 @@ def test_the_private_attribute_check_can_fail(tmp_path):
     assert "_lastKey" in attrs and any(c.func.attr == "use" for c in _calls(bad))
 
 
-_DOCTESTED = ["yalu.paths", "yalu.dates", "yalu.citations", "yalu.records", "yalu.render", "yalu.timeline",
+_DOCTESTED = ["yalu.course", "yalu.paths", "yalu.dates", "yalu.citations", "yalu.records", "yalu.render", "yalu.timeline",
               "yalu.calendar", "yalu.charts", "yalu.maps", "yalu.tables", "yalu.data"]
 
 

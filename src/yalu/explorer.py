@@ -28,6 +28,7 @@ import traitlets
 
 from yalu import data, records, timeline
 from yalu.citations import citer
+from yalu.course import BY_PHASE
 from yalu.dates import day_range, long_day, span_text
 from yalu.errors import YaluError
 
@@ -62,15 +63,7 @@ _CAPITALS = ["Beijing", "Moscow", "Pyongyang", "Seoul", "Washington and the UN",
              "Others", "No one named"]
 
 # Where the narrative notebooks tell each phase (the detail panel links there).
-_NOTEBOOKS = {
-    "background": ("01_leaning_to_one_side.ipynb", "Notebook 1: Leaning to one side"),
-    "leaning": ("01_leaning_to_one_side.ipynb", "Notebook 1: Leaning to one side"),
-    "treaty": ("02_treaty_talks.ipynb", "Notebook 2: The treaty talks"),
-    "korea": ("03_korea_1949_1950.ipynb", "Notebook 3: Korea, 1949-1950"),
-    "preparing": ("04_preparing_to_intervene.ipynb", "Notebook 4: Preparing to intervene"),
-    "decision": ("05_the_decision.ipynb", "Notebook 5: The decision"),
-    "historiography": ("06_the_evidence.ipynb", "Notebook 6: The evidence"),
-}
+_NOTEBOOKS = {phase: (n.file, n.title) for phase, n in BY_PHASE.items()}
 
 _KIND_NAMES = {"event": "Event", "troop_movement": "Troop movement", "soviet_air": "Soviet air record",
                "communication": "Communication", "claim": "Disputed claim"}

@@ -19,6 +19,7 @@ import re
 import threading
 from typing import Any
 
+from yalu.course import BY_NUMBER
 from yalu.data import load
 from yalu.exercises.questions import (
     ChoiceQuestion,
@@ -157,14 +158,7 @@ def _fmt(d: _dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-NB = {
-    "01": "01_leaning_to_one_side.ipynb",
-    "02": "02_treaty_talks.ipynb",
-    "03": "03_korea_1949_1950.ipynb",
-    "04": "04_preparing_to_intervene.ipynb",
-    "05": "05_the_decision.ipynb",
-    "06": "06_the_evidence.ipynb",
-}
+NB = {number: n.file for number, n in BY_NUMBER.items()}  # the narrative notebook of each exercise set
 
 
 def reread(set_id: str, heading: str, table: str | None = None, extra: str = "") -> Reread:
