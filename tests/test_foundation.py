@@ -106,6 +106,22 @@ def test_nbval_sanitizes_png_payloads_but_keeps_alt_text():
     assert out[0] != out[1], "a changed alt text is still a difference"
 
 
+def test_nbval_sanitize_replaces_payloads_before_paths():
+    """nbval applies the patterns in file order: image payloads must go before any pattern that
+    could start at every "/" inside a base64 blob (the old path pattern took 9.9 s on one output)."""
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns((ROOT / "tests" / "nbval_sanitize.cfg").read_text())
+    assert "base64" in patterns[0][0], "the PNG payload pattern must come first"
+    blob = "data:image/png;base64," + "/notebooks/data/Ab+" * 2000
+    text = f"saved to /home/ana/yalu/data/events.csv and 'C:x/srv/notebooks/00.ipynb' {blob}"
+    for regex, replace in patterns:
+        text = re.sub(regex, replace, text)
+    assert text == "saved to <repo>/data/events.csv and 'C:x/srv/notebooks/00.ipynb' data:image/png;base64,<png>"
+    path = next(regex for regex, _ in patterns if "notebooks" in regex)
+    assert not re.search(path, "Ab+/cd/notebooks/x"), "a path starts only after a space, quote, '(' or '='"
+
+
 def test_environment_yml_uses_conda_forge_and_the_same_pins():
     env = environment()
     assert env["channels"] == ["conda-forge"]
