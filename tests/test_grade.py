@@ -546,14 +546,16 @@ def test_the_boxes_read_one_warmed_read_only_table_cache(box, tmp_path):
     assert "parsed a CSV again" in done.stderr
 
 
-def test_the_runner_skips_the_iri_grammar_only_in_its_own_process():
+@pytest.mark.parametrize("module", ["yalu.grade.runner", "yalu.grade"])
+def test_the_runner_skips_the_iri_grammar_only_in_its_own_process(module):
+    """The runner in its box and the grader command (so a wrong option is reported at once)."""
     import importlib.util
 
     assert importlib.util.find_spec("rfc3987_syntax") is not None, "installed with JupyterLab: the case to test"
     probe = (
         "import runpy, sys\n"
         "sys.argv = ['runner', '--help']\n"
-        "try:\n    runpy.run_module('yalu.grade.runner', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        f"try:\n    runpy.run_module({module!r}, run_name='__main__', alter_sys=True)\nexcept SystemExit:\n    pass\n"
         "import jsonschema\n"
         "print(sys.modules.get('rfc3987_syntax', 'absent') is None)\n"
     )
