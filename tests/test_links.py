@@ -45,6 +45,7 @@ MD_LINK = re.compile(r"(?<!!)\[([^\]\[]+)\]\((https?://[^\s)]+)(?:\s+\"([^\"]*)\
 A_TAG = re.compile(r"<a\s([^>]*)>(.*?)</a>", re.S | re.I)
 ATTR = re.compile(r"(\w+)\s*=\s*\"([^\"]*)\"")
 TAG = re.compile(r"<[^>]+>")
+AFTER = re.compile(r"\s*,\s*([^;.,()\n]{0,60})")
 
 
 def _host_ok(url: str, domain: str) -> bool:
@@ -85,6 +86,9 @@ def label_problems(label: str, url: str) -> list[str]:
 def links_in(text: str) -> list[tuple[str, str]]:
     """(label, url) pairs of the Markdown and HTML links in a text; a tooltip counts as a label."""
     pairs = [(m.group(1), m.group(2)) for m in MD_LINK.finditer(text)]
+    # "[title](url), Wilson Center Digital Archive": the words right after a link name its site too
+    pairs += [(after.group(1), m.group(2)) for m in MD_LINK.finditer(text)
+              if (after := AFTER.match(text, m.end())) and after.group(1).strip()]
     pairs += [(m.group(3), m.group(2)) for m in MD_LINK.finditer(text) if m.group(3)]
     for m in A_TAG.finditer(text):
         attrs = dict(ATTR.findall(m.group(1)))
@@ -180,6 +184,7 @@ def test_the_scan_covers_something():
     "[FRUS 1950, vol. VI](https://example.org/frus1950v06/d157)",
     '<a href="https://china.usc.edu/x" title="Wilson Center Digital Archive, &quot;Conversation&quot;">USC</a>',
     "[Launch on Binder](https://example.org/v2/gh/OWNER/yalu/student)",
+    '(["Conversation between Stalin and Mao"](https://china.usc.edu/conversation), Wilson Center Digital Archive)',
 ])
 def test_a_bad_link_is_caught(text):
     assert problems(text)
