@@ -559,3 +559,22 @@ def test_plugins_are_loaded_before_any_thread_sees_them(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "YALU_QUESTION_PLUGINS": str(plugin)})
     assert proc.stdout.strip() == "errors 0", proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "instructor" / "solutions").glob("[0-9][0-9]_*.ipynb"))
+                         + sorted((ROOT / "exercises").glob("[0-9][0-9]_*_exercises.ipynb")), ids=lambda p: p.name)
+def test_questions_have_their_own_section_in_the_outline(path):
+    """In JupyterLab's table of contents every question sits under "## Questions", not under
+    "## How feedback works"."""
+    nb = nbformat.read(path, as_version=4)
+    section, seen = None, 0
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if re.match(r"##\s", line):
+                section = line[3:].strip()
+            elif line.startswith("### Question"):
+                seen += 1
+                assert section == "Questions", f"{path.name}: {line!r} is under {section!r}"
+    assert seen >= 5

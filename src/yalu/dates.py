@@ -53,7 +53,13 @@ def span_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
     """A record's dates in a few characters, keeping a vague date a range.
 
     ``1950-10-14`` -> "14 Oct 1950"; all of October 1950 -> "Oct 1950"; all of 1949 -> "1949";
+    a whole decade (EDTF ``194X``) -> "1940s", not a span of years the paper never names;
     July to October 1949 -> "Jul 1949 - Oct 1949"; otherwise "30 Jan 1949 - 7 Feb 1949".
+
+    >>> span_text(pd.Timestamp("1940-01-01"), pd.Timestamp("1949-12-31"))
+    '1940s'
+    >>> span_text(pd.Timestamp("1941-01-01"), pd.Timestamp("1949-12-31"))
+    '1941 - 1949'
     """
     month_start = start.day == 1
     month_end = (end + pd.Timedelta(days=1)).day == 1
@@ -61,6 +67,8 @@ def span_text(start: pd.Timestamp, end: pd.Timestamp) -> str:
         return f"{start.day} {start:%b %Y}"
     if month_start and month_end:
         if start.month == 1 and end.month == 12:
+            if start.year % 10 == 0 and end.year == start.year + 9:
+                return f"{start.year}s"
             return f"{start.year}" if start.year == end.year else f"{start.year} - {end.year}"
         if (start.year, start.month) == (end.year, end.month):
             return f"{start:%b %Y}"

@@ -373,8 +373,10 @@ s2.add(ChoiceQuestion(
                                        "(footnote 54)."),
         "c": ("An open statement of principles, not a treaty", "This was Mao's third option; Molotov did not "
                                                                  "choose it."),
-        "d": ("Keeping the 1945 treaty with the GMD government", "None of Mao's options kept the 1945 treaty; Mao "
-                                                                  "wanted a new treaty to replace it (footnote 45)."),
+        "d": ("Keeping the 1945 treaty with the GMD government",
+              "That was not one of Mao's three options, though his second and third would have left the 1945 "
+              "treaty in place. Mao hoped for a new treaty to replace it (footnote 45), and after Molotov's answer "
+              "he asked whether a new treaty would be signed to replace the old one (footnote 54)."),
     },
     accepted={"b"},
 ))
@@ -456,14 +458,16 @@ s3.add(OrderQuestion(
 s3.add(NumberQuestion(
     "q2", "chronology", reread("03", "4. The outbreak", "events"),
     expected=lambda: days_between("events", "ev_outbreak", "ev_diplomats_to_korea"), unit="days",
-    explain=lambda n: f"{n} days: the paper itself counts them (footnote 72), as a sign that Beijing had no "
-                      "representative in Pyongyang when the war began.",
+    explain=lambda n: f"{n} days: the paper itself counts them (\"five days after the outbreak\", footnote 72). Zhou "
+                      "sent the diplomats, most of them military intelligence staff, \"to establish better "
+                      "communications\" with Kim Il-sung and to gather first-hand material on the fighting.",
 ))
 s3.add(ChoiceQuestion(
     "q3", "sources", reread("03", "2. Khrushchev's memoir: how far to trust it", None, "footnotes 61-63"),
     multiple=True,
     options={
-        "a": ("His account of Zhou's secret visit after Inchon agrees with Chinese sources, even in small details",
+        "a": ("His account of Zhou's secret visit after Inchon is compatible with recently released Chinese sources, "
+              "even in small details",
               "Chen's first reason (footnote 63): where Khrushchev can be checked against Chinese sources, he holds up."),
         "b": ("Chinese sources show the CCP had begun to play down the danger of US intervention",
               "Chen's second reason: Khrushchev's story that Mao thought US intervention unlikely fits what Chinese "
@@ -511,7 +515,7 @@ s3.add(ChoiceQuestion(
 s3.add(WrittenQuestion(
     "q7", "written", reread("03", "3. The CCP's changing view of the American threat", None, "footnote 64"),
     min_words=25, max_words=150,
-    key_terms=(("su yu",), ("acheson", "perimeter"), ("five years", "europe", "allies"),
+    key_terms=(("su yu",), ("acheson", "perimeter"), ("five years", "emphasis on the west", "allies"),
                ("shanghai", "qingdao", "coast", "landing")),
     rubric=("Experience: no American landing came when the PLA took the coastal cities in 1949.",
             "Military judgement: Su Yu's reports of January 1950 on how long the US would need.",
@@ -691,8 +695,8 @@ s5.add(ChoiceQuestion(
     options={
         "a": (Q5_PROMISE["a"][1], "Promised, as Zhou reported on 18 October (footnote 107)."),
         "b": (Q5_PROMISE["b"][1], "Promised: Soviet aircraft would cover Chinese territory (footnote 107)."),
-        "c": (Q5_PROMISE["c"][1], "This was the understanding of September (footnote 86), which the Soviet "
-                                  "change of heart undid."),
+        "c": (Q5_PROMISE["c"][1], "This was the general understanding reached after Inchon (footnote 86; the "
+                                  "paper gives no date), which the Soviet change of heart undid."),
         "d": (Q5_PROMISE["d"][1], "This was on the agenda at the Black Sea; Soviet air forces were not to enter "
                                   "the war directly."),
     },
