@@ -178,7 +178,7 @@ def test_keys_name_places_as_the_sources_word_them(movements):
     """A movement "to Korea" is keyed "to Korea", not the gazetteer's "North Korea" (it is still drawn there)."""
     pic = maps.theatre_map(movements)
     texts = {k.text for k in pic.keys}
-    assert "Chinese troops: crossed from the Chinese side of the Yalu to Korea" in texts
+    assert "Chinese troops: crossed from the Chinese side of the Yalu to Korea (drawn in North Korea)" in texts
     assert "164th and 166th Divisions: sent back from Northeast China to North Korea" in texts
     korea = pic.drawing.set_index("id").loc["tm_3"]
     north = maps.resolve_place("North Korea")

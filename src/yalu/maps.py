@@ -173,9 +173,19 @@ def movement_segments(movements: pd.DataFrame) -> pd.DataFrame:
 
 
 def _wording(text, place) -> str:
-    """A place as the row words it (stray spaces tidied), or the gazetteer's name if the row is empty."""
+    """A place as the row words it (stray spaces tidied), or the gazetteer's name if the row is empty.
+
+    Where the map draws a wider wording at a narrower place ("Korea" at the label point of
+    North Korea), the key says so: "Korea (drawn in North Korea)".
+    """
     words = " ".join(str(text).split()) if text is not None and not pd.isna(text) else ""
-    return words or (place["name"] if place else "")
+    if not words:
+        return place["name"] if place else ""
+    if place:
+        said, drawn = set(_norm(words).split()), set(_norm(place["name"]).split())
+        if said and said < drawn:
+            return f"{words} (drawn in {place['name']})"
+    return words
 
 
 _TOWARD = re.compile(r"\b(?:moving|moved|marching|marched|advancing|advanced|pushing|pushed)\b[^.;]{0,40}?\btowards?\b",
