@@ -516,7 +516,7 @@ def _expected_nav(name) -> str:
         series[i - 1], "Background" if series[i - 1] == BACKGROUND else _title(series[i - 1]))
     parts = [f"← Previous: [{prev[1]}]({prev[0]})"]
     if i + 1 < len(series):
-        parts.append(f"Next: [{_title(series[i + 1])}]({series[i + 1]}) →")
+        parts.append(f"Next: [{_title(series[i + 1])}]({series[i + 1]})\u00a0→")  # no-break space: the arrow stays
     if name in NOTEBOOKS:
         exercise = NOTEBOOKS[name][1]
         parts.append(f"Exercise: [{exercise}](../exercises/{exercise})")
@@ -545,7 +545,7 @@ def test_the_navigation_check_sees_a_dropped_link():
     bar = _expected_nav("04_preparing_to_intervene.ipynb")
     assert bar.endswith("[Glossary](00a_background.ipynb#Glossary) · [Timeline explorer](10_timeline_explorer.ipynb)")
     assert "Previous: [Korea, 1949 to June 1950](03_korea_1949_1950.ipynb)" in bar
-    assert "Next: [The decision (1 – 19 October 1950)](05_the_decision.ipynb) →" in bar
+    assert "Next: [The decision (1 – 19 October 1950)](05_the_decision.ipynb)\u00a0→" in bar
     assert "Next:" not in _expected_nav("06_the_evidence.ipynb")
     assert _expected_nav(BACKGROUND).startswith("← Previous: [Start here](00_start_here.ipynb) · Next: [")
 
