@@ -199,8 +199,12 @@ def _advance():
     })
 
 
-def test_an_advance_toward_a_place_is_not_drawn_as_arriving_there():
-    pic = maps.theatre_map(_advance())
+@pytest.mark.parametrize("worded", ["evidence", "action"])
+def test_an_advance_toward_a_place_is_not_drawn_as_arriving_there(worded):
+    rows = _advance()
+    if worded == "action":  # the action says it, and the destination reads "toward ..."
+        rows.loc[0, ["action", "destination", "evidence"]] = ["advanced", "toward China's border with Korea", "x"]
+    pic = maps.theatre_map(rows)
     seg = pic.drawing.set_index("id")
     adv, arrived = seg.loc["tm_adv"], seg.loc["tm_arrived"]
     assert adv["action"] == "advance" and arrived["action"] == "deployed"

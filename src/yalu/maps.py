@@ -432,10 +432,15 @@ def _nudge(artist, taken) -> None:
 
 def _where(seg) -> str:
     """"from A to B", "from A toward B" (an advance), "to B" or "at A", in the sources' wording."""
+    dest = str(seg["destination"])
     joint = "toward" if seg["preposition"] == "toward" else "to"
+    if joint == "toward" and re.match(r"towards?\b", dest, flags=re.I):
+        to_dest = dest  # the row already words it "toward ..."
+    else:
+        to_dest = f"{joint} {dest}"
     if seg["origin"]:
-        return f"from {seg['origin']} {joint} {seg['destination']}"
-    return f"{seg['preposition']} {seg['destination']}"
+        return f"from {seg['origin']} {to_dest}"
+    return to_dest if seg["preposition"] in ("to", "toward") else f"{seg['preposition']} {dest}"
 
 
 def _verb(seg) -> str:
