@@ -172,3 +172,68 @@ def test_crossed_and_prepared_differ_by_more_than_colour():
     crossed, prepared, ordered = styles["crossed"], styles["prepared"], styles["ordered"]
     assert crossed[1] != prepared[1] and crossed[2] != prepared[2]
     assert prepared == ordered
+
+
+def test_keys_name_places_as_the_sources_word_them(movements):
+    """A movement "to Korea" is keyed "to Korea", not the gazetteer's "North Korea" (it is still drawn there)."""
+    pic = maps.theatre_map(movements)
+    texts = {k.text for k in pic.keys}
+    assert "Chinese troops: crossed from the Chinese side of the Yalu to Korea (drawn in North Korea)" in texts
+    assert "164th and 166th Divisions: sent back from Northeast China to North Korea" in texts
+    korea = pic.drawing.set_index("id").loc["tm_3"]
+    north = maps.resolve_place("North Korea")
+    assert (korea["x1"], korea["y1"]) == (north["lon"], north["lat"])
+
+
+def _advance():
+    return pd.DataFrame({
+        "id": ["tm_adv", "tm_arrived"],
+        "date_start": pd.to_datetime(["1950-09-15", "1950-08-01"]),
+        "date_text": ["after the Inchon landing", "by early August"],
+        "unit": ["UN forces", "troops"],
+        "action": ["deployed", "deployed"],
+        "origin": [None, None],
+        "destination": ["China's border with Korea", "Chinese-Korean border"],
+        "summary": ["After Inchon, UN troops push north.", "Troops on the border."],
+        "evidence": ["the border was menaced by UN forces rapidly moving toward it", "troops were there"],
+    })
+
+
+@pytest.mark.parametrize("worded", ["evidence", "action"])
+def test_an_advance_toward_a_place_is_not_drawn_as_arriving_there(worded):
+    rows = _advance()
+    if worded == "action":  # the action says it, and the destination reads "toward ..."
+        rows.loc[0, ["action", "destination", "evidence"]] = ["advanced", "toward China's border with Korea", "x"]
+    pic = maps.theatre_map(rows)
+    seg = pic.drawing.set_index("id")
+    adv, arrived = seg.loc["tm_adv"], seg.loc["tm_arrived"]
+    assert adv["action"] == "advance" and arrived["action"] == "deployed"
+    inchon, border = maps.resolve_place("Inchon"), maps.resolve_place("the Chinese-Korean border")
+    assert (adv["x0"], adv["y0"]) == (inchon["lon"], inchon["lat"])  # where the row's summary starts it
+    ax = pic.figure.axes[0]
+    heads = [a.xy for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
+    assert len(heads) == 1
+    hx, hy = heads[0]
+    assert np.hypot(hx - adv["x0"], hy - adv["y0"]) == pytest.approx(maps.ADVANCE_REACH_DEG)
+    assert hy < border["lat"] - 1.5, "the arrow stops well short of the border"
+    # a marker different from the troops that stood on the border, and a key that says "toward"
+    markers = [ln for ln in ax.lines if len(ln.get_xdata()) == 1 and ln.get_markeredgewidth() == 0.6]
+    assert len(markers) == 1  # only the troops on the border are a position marker
+    key = {k.number: k.text for k in pic.keys}
+    assert any("moving from Inchon (Incheon) toward China's border with Korea" == t.split(": ", 1)[1] for t in key.values())
+    assert "toward" in pic.alt and "direction" in pic.alt
+    labels = [t.get_text() for t in pic.figure.legends[0].get_texts()]
+    assert any(t.startswith("advance toward") for t in labels)
+
+
+def test_the_map_has_a_scale_bar():
+    pic = maps.theatre_map()
+    texts = [t.get_text() for t in pic.figure.axes[0].texts]
+    assert f"{maps.SCALE_KM} km" in texts and "0" in texts
+    assert "scale bar" in pic.alt
+    # the bar is 200 km long at the stated latitude
+    west, east, south, north = maps.EXTENT
+    mid = (south + north) / 2
+    bars = [p for p in pic.figure.axes[0].patches if p.get_height() == pytest.approx(0.14)]
+    total = sum(p.get_width() for p in bars)
+    assert total * 111.2 * np.cos(np.radians(mid)) == pytest.approx(maps.SCALE_KM)

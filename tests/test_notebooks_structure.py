@@ -421,10 +421,16 @@ def test_key_points_close_the_notebook(name):
     assert where > last_code, f"{name}: the key points come after the last code cell"
 
 
+def _header(name) -> str:
+    """The markdown cells before the first code cell: title, navigation, objectives, time, read first."""
+    cells = _cells(name)
+    first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+    return "\n\n".join(_src(c) for c in cells[:first_code] if c["cell_type"] == "markdown")
+
+
 @pytest.mark.parametrize("name", EVERY)
 def test_header_links_glossary_paper_and_explorer_and_names_the_two_kinds_of_gap(name):
-    cells = _cells(name)
-    header = _src(cells[0])
+    header = _header(name)
     assert "00a_background.ipynb#Glossary" in header, f"{name}: the header links the glossary"
     assert PAPER_URL in header, f"{name}: the header links the complete published paper"
     assert re.search(r"\b(?:this|our) copy", header, flags=re.I) and re.search(r"silence", header, flags=re.I), \
@@ -490,3 +496,152 @@ def test_start_and_background_links_resolve(name):
         if anchor and path.endswith(".ipynb"):
             headings = re.findall(r"^#+\s+(.*\S)\s*$", _markdown(_load(Path(path).name)), flags=re.M)
             assert anchor in {h.replace(" ", "-") for h in headings}, f"{name}: no heading for #{anchor} in {path}"
+
+
+# ------------------------------------------------------------------ one layout everywhere (issue 22)
+
+EXPLORER_NB = "10_timeline_explorer.ipynb"
+MAX_CELL_WORDS = 350
+
+
+def _title(name) -> str:
+    return re.match(r"# (.+)", _src(_cells(name)[0])).group(1).strip()
+
+
+def _expected_nav(name) -> str:
+    """The one navigation bar of a narrative notebook: previous, next, exercise, glossary, explorer."""
+    series = [BACKGROUND] + ORDER
+    i = series.index(name)
+    prev = ("00_start_here.ipynb", "Start here") if i == 0 else (
+        series[i - 1], "Background" if series[i - 1] == BACKGROUND else _title(series[i - 1]))
+    parts = [f"← Previous: [{prev[1]}]({prev[0]})"]
+    if i + 1 < len(series):
+        parts.append(f"Next: [{_title(series[i + 1])}]({series[i + 1]})\u00a0→")  # no-break space: the arrow stays
+    if name in NOTEBOOKS:
+        exercise = NOTEBOOKS[name][1]
+        parts.append(f"Exercise: [{exercise}](../exercises/{exercise})")
+    parts += ["[Glossary](00a_background.ipynb#Glossary)", "[Timeline explorer](10_timeline_explorer.ipynb)"]
+    return " · ".join(parts)
+
+
+def _nav_lines(md: str) -> list[str]:
+    return [line for line in md.splitlines() if line.startswith(("← Previous:", "← Back to:"))]
+
+
+@pytest.mark.parametrize("name", NARRATIVE)
+def test_navigation_bars_are_one_bar_at_the_top_and_in_where_next(name):
+    cells = _cells(name)
+    expected = _expected_nav(name)
+    top = _src(cells[0]).split("\n")
+    assert top[1] == "" and top[2] == expected, f"{name}: the bar under the title should read {expected!r}"
+    where = [_src(c) for c in cells if c["cell_type"] == "markdown" and _src(c).startswith("## Where next")]
+    assert len(where) == 1 and cells[-1]["cell_type"] == "markdown" and _src(cells[-1]) == where[0], \
+        f"{name}: one '## Where next' section, last"
+    assert _nav_lines(where[0]) == [expected], f"{name}: the bar in 'Where next' differs from the top one"
+    assert _nav_lines(_markdown(_load(name))) == [expected, expected], f"{name}: exactly two navigation bars"
+
+
+def test_the_navigation_check_sees_a_dropped_link():
+    bar = _expected_nav("04_preparing_to_intervene.ipynb")
+    assert bar.endswith("[Glossary](00a_background.ipynb#Glossary) · [Timeline explorer](10_timeline_explorer.ipynb)")
+    assert "Previous: [Korea, 1949 to June 1950](03_korea_1949_1950.ipynb)" in bar
+    assert "Next: [The decision (1 – 19 October 1950)](05_the_decision.ipynb)\u00a0→" in bar
+    assert "Next:" not in _expected_nav("06_the_evidence.ipynb")
+    assert _expected_nav(BACKGROUND).startswith("← Previous: [Start here](00_start_here.ipynb) · Next: [")
+
+
+def _closing_order(name) -> list[str]:
+    return [h for h in re.findall(r"^## (.+?)\s*$", _markdown(_load(name)), flags=re.M)
+            if h in ("Discussion questions", "Key points", "Further reading", "Where next")]
+
+
+@pytest.mark.parametrize("name", ORDER)
+def test_closing_sections_in_one_order(name):
+    assert _closing_order(name) == ["Discussion questions", "Key points", "Further reading", "Where next"], \
+        f"{name}: the notebook should close with discussion questions, key points, further reading, where next"
+
+
+HEADER_HEADINGS = ["# ", "## Before you start", "### Learning objectives", "### Time needed", "### Read first"]
+
+
+@pytest.mark.parametrize("name", ORDER)
+def test_headers_share_one_layout(name):
+    header = _header(name)
+    headings = re.findall(r"^(#{1,6} .*?)\s*$", header, flags=re.M)
+    assert [h if not h.startswith("# ") else "# " for h in headings] == HEADER_HEADINGS, \
+        f"{name}: header headings {headings}"
+    read_first = _section(header, "Read first")
+    items = _list_items(read_first, numbered=False)
+    kinds = [re.match(r"\*([^*]+):\*", i).group(1) for i in items if re.match(r"\*([^*]+):\*", i)]
+    assert kinds == ["Gaps of this copy", "Silences of the source"], f"{name}: read-first bullets {kinds}"
+    assert any(PAPER_URL in i for i in items), f"{name}: the read-first list links the complete paper"
+    assert "00a_background.ipynb#Glossary" in items[-1] and "10_timeline_explorer.ipynb" in items[-1], \
+        f"{name}: the last read-first bullet points to the glossary and the explorer"
+    cite = [p for p in header.split("\n\n") if p.startswith("*How to cite the paper:*")]
+    first = [p for p in _header(ORDER[0]).split("\n\n") if p.startswith("*How to cite the paper:*")]
+    assert len(cite) == 1 and cite == first and header.rstrip().endswith(cite[0]), \
+        f"{name}: the header ends with the same 'How to cite' paragraph as notebook 1"
+
+
+@pytest.mark.parametrize("name", EVERY + [EXPLORER_NB])
+def test_no_markdown_cell_over_350_words(name):
+    for cell in _cells(name):
+        if cell["cell_type"] == "markdown":
+            n = len(_src(cell).split())
+            assert n <= MAX_CELL_WORDS, f"{name}: a markdown cell of {n} words: {_src(cell)[:60]!r}"
+
+
+def test_explorer_notebook_has_objectives_time_and_key_points():
+    md, cells = _markdown(_load(EXPLORER_NB)), _cells(EXPLORER_NB)
+    header = _header(EXPLORER_NB)
+    for heading in HEADER_HEADINGS[1:]:
+        assert re.search(rf"^{re.escape(heading)}\s*$", header, flags=re.M), f"explorer: no {heading!r} in its header"
+    assert len(_list_items(_section(header, "Learning objectives"), numbered=True)) >= 3
+    assert re.search(r"\d+ minutes", _section(header, "Time needed")), "explorer: say how long it takes"
+    points = _list_items(_section(md, "Key points"), numbered=False)
+    assert 3 <= len(points) <= 5, f"explorer: {len(points)} key points (want 3-5)"
+    kp = next(i for i, c in enumerate(cells) if _src(c).startswith("## Key points"))
+    assert kp > max(i for i, c in enumerate(cells) if c["cell_type"] == "code"), "explorer: key points after the code"
+    assert _src(cells[-1]).startswith("## Where next"), "explorer: ends with 'Where next'"
+    bars = _nav_lines(md)
+    assert len(bars) == 2 and bars[0] == bars[1], "explorer: the same bar at the top and in 'Where next'"
+    for target in ("00_start_here.ipynb", "00a_background.ipynb#Glossary"):
+        assert f"]({target})" in bars[0], f"explorer: the bar links {target}"
+
+
+#: Names of sites a link may be labelled with, and the host each belongs to.
+SITE_NAMES = {
+    "Wilson Center": "wilsoncenter.org",
+    "USC US-China Institute": "china.usc.edu",
+    "FRUS": "history.state.gov",
+    "Foreign Relations of the United States": "history.state.gov",
+    "The World and Japan": "worldjpn.net",
+    "archive.org": "archive.org",
+}
+
+
+def _mislabelled_links(md: str) -> list[str]:
+    """Links whose text, or the words right after them up to the end of the clause, name another site."""
+    bad = []
+    for m in re.finditer(r"\[([^\]]*)\]\((https?://[^)\s]+)\)", md):
+        text, url = m.group(1), m.group(2)
+        tail = re.split(r"[);\[\n]|\.\s|\s(?:and|or)\s", md[m.end(): m.end() + 200])[0]
+        host = urlparse(url).netloc
+        for site, site_host in SITE_NAMES.items():
+            if site in text + tail and not host.endswith(site_host):
+                bad.append(f"[{text[:40]}]({url}) labelled {site!r}")
+    return bad
+
+
+def test_the_label_check_sees_a_wrong_site():
+    wrong = '(["A talk"](https://china.usc.edu/a-talk), Wilson Center Digital Archive; text also at the USC US-China Institute)'
+    right = '(["A talk"](https://china.usc.edu/a-talk), a CWIHP translation, at the USC US-China Institute)'
+    assert _mislabelled_links(wrong) and not _mislabelled_links(right)
+    assert _mislabelled_links("[FRUS 1950, vol. VI, doc. 195](https://history.state.gov/x), Wilson Center")
+    assert not _mislabelled_links("[FRUS](https://history.state.gov/x) and the Wilson Center's [a](https://wilsoncenter.org/a)")
+
+
+@pytest.mark.parametrize("name", EVERY + [EXPLORER_NB])
+def test_every_link_is_labelled_with_where_it_goes(name):
+    bad = _mislabelled_links(_markdown(_load(name)))
+    assert not bad, f"{name}: {bad}"

