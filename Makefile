@@ -45,9 +45,11 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund --silent && touch $(AXE); \
 	else echo "npm not found: the browser tests' accessibility checks will be skipped (and fail under CI=true)"; fi
 
+# Two pytest workers (pytest-xdist), one file each at a time: nbval needs a notebook's cells on one
+# worker, and the grader's tests share a module fixture. The machine this is planned for has 2 cores.
 test: $(DEV) $(AXE)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 	$(BIN)/python -m pytest --nbval-lax exercises $(PYTEST_ARGS)
 
 bench: $(DEV)

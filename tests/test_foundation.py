@@ -208,7 +208,8 @@ def test_make_test_lints_then_runs_pytest_strict_and_exercises_lax():
     result = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     lines = [ln for ln in result.stdout.splitlines() if "ruff" in ln or "pytest" in ln]
     assert "ruff check" in lines[0]
-    assert lines[1].endswith("-m pytest ") or lines[1].split("-m pytest")[1].strip() == ""
+    # the whole default suite, nothing deselected: only the two workers (files kept whole) are added
+    assert lines[1].split("-m pytest")[1].split() == ["-n", "2", "--dist", "loadfile"], lines[1]
     assert "--nbval-lax exercises" in lines[2]
 
 
