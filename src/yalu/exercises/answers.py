@@ -16,6 +16,7 @@ True
 """
 from __future__ import annotations
 
+import ast
 import datetime as _dt
 import math
 import numbers
@@ -31,6 +32,9 @@ __all__ = [
 ]
 
 MAX_TEXT = 20_000  # characters of a written answer kept for the grader
+MAX_SHORT = 500  # characters of a short answer (a number, a date, letters, names) that are read at all
+MAX_ITEMS = 10_000  # values of a list, Series or array kept; a longer one is described, not copied
+MAX_DIGITS = 300  # digits of a whole number kept; a longer one is described, not copied
 
 
 class Invalid(Exception):
@@ -78,47 +82,93 @@ def _is_missing_scalar(value: Any) -> bool:
     return False
 
 
-def plain(value: Any) -> Any:
-    """``value`` with numpy/pandas types replaced by plain Python ones (see the module doc)."""
-    if value is None or value is Ellipsis or value is MISSING or isinstance(value, (bool, str, Other)):
+def plain(value: Any, _depth: int = 0) -> Any:
+    """``value`` with numpy/pandas types replaced by plain Python ones (see the module doc).
+
+    Never raises: a value it cannot read (a list nested too deep, a number with thousands of
+    digits, an object whose methods fail) becomes an :class:`Other` that names what it was.
+    """
+    try:
+        return _plain(value, _depth)
+    except RecursionError:
+        return Other("deeply nested list")
+    except Exception:  # an object whose own methods fail: keep only its type name
+        return Other(_safe_type_name(value))
+
+
+def _safe_type_name(value: Any) -> str:
+    try:
+        return str(type(value).__name__)[:80]
+    except Exception:
+        return "value"
+
+
+def _plain(value: Any, depth: int) -> Any:
+    if depth > 10:  # the wire format reads 20 levels: the grader sees the same description
+        return Other("deeply nested list")
+    if value is None or value is Ellipsis or value is MISSING or isinstance(value, (bool, Other)):
         return value
+    if isinstance(value, str):
+        return str(value)  # numpy's str_ too
     if _is_missing_scalar(value):
         return MISSING
     mod = type(value).__module__.split(".")[0]
     if mod in ("numpy", "pandas"):
-        return _plain_array_like(value)
+        return _plain_array_like(value, depth)
     if isinstance(value, numbers.Integral):
-        return int(value)
+        return _whole(int(value))
     if isinstance(value, numbers.Real):
         value = float(value)
         return MISSING if math.isnan(value) else value
     if isinstance(value, (_dt.datetime, _dt.date, _dt.timedelta)):
         return value
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        if len(value) > MAX_ITEMS:
+            return Other(f"list of {len(value):,} values")
+        return [plain(v, depth + 1) for v in value]
     if isinstance(value, (set, frozenset)):
-        return {_hashable(plain(v)) for v in value}
+        if len(value) > MAX_ITEMS:
+            return Other(f"set of {len(value):,} values")
+        return {_hashable(plain(v, depth + 1)) for v in value}
     if isinstance(value, dict):
         return Other("dictionary")
     return Other(type(value).__name__)
+
+
+def _whole(value: int) -> int | Other:
+    """A whole number, or a description of one too long to be anything a question asks for."""
+    if value.bit_length() > MAX_DIGITS * 3.33:
+        return Other(f"number with more than {MAX_DIGITS} digits")
+    return value
 
 
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _plain_array_like(value: Any) -> Any:
+def _plain_array_like(value: Any, depth: int) -> Any:
     import numpy as np
     import pandas as pd
 
     if isinstance(value, pd.DataFrame):
         if value.shape[1] == 1:
-            return plain(value.iloc[:, 0])
+            return plain(value.iloc[:, 0], depth)
         return Other("DataFrame")
+    if isinstance(value, np.ma.MaskedArray):  # masked values are values the computation did not give
+        mask = np.ma.getmaskarray(value)
+        if value.ndim == 0:
+            return MISSING if bool(mask) else plain(value.data[()], depth)
+        if len(value) > MAX_ITEMS:
+            return Other(f"array of {len(value):,} values")
+        return [MISSING if bool(np.all(m)) else plain(v, depth + 1) for v, m in zip(value.data, mask, strict=True)]
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # np.array(14): one value, not a list
+        return plain(value[()], depth)
     if isinstance(value, (pd.Series, pd.Index, pd.Categorical, pd.api.extensions.ExtensionArray, np.ndarray)):
-        return [plain(v) for v in list(value)]
+        if len(value) > MAX_ITEMS:
+            return Other(f"{type(value).__name__} of {len(value):,} values")
+        return [plain(v, depth + 1) for v in list(value)]
     if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime().replace(tzinfo=None)
+        return value.to_pydatetime(warn=False).replace(tzinfo=None)
     if isinstance(value, pd.Timedelta):
         return value.to_pytimedelta()
     if isinstance(value, np.datetime64):
@@ -128,7 +178,7 @@ def _plain_array_like(value: Any) -> Any:
     if isinstance(value, np.bool_):
         return bool(value)
     if isinstance(value, np.integer):
-        return int(value)
+        return _whole(int(value))
     if isinstance(value, np.floating):
         value = float(value)
         return MISSING if math.isnan(value) else value
@@ -141,8 +191,11 @@ def _plain_array_like(value: Any) -> Any:
 
 
 def to_wire(value: Any) -> Any:
-    """A JSON-ready form of ``plain(value)``; :func:`from_wire` undoes it."""
-    return _wire(plain(value))
+    """A JSON-ready form of ``plain(value)``; :func:`from_wire` undoes it. Never raises."""
+    try:
+        return _wire(plain(value))
+    except Exception:  # pragma: no cover - plain() already describes what it cannot read
+        return {"t": "other", "v": "unreadable answer"}
 
 
 def _wire(value: Any) -> Any:
@@ -230,8 +283,14 @@ _SHORT.maxset = 6
 
 
 def brief(value: Any) -> str:
-    """A short repr for messages: long input is never echoed in full."""
-    return _SHORT.repr(value)
+    """A short repr for messages: long input is never echoed in full; never raises."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return "a number with more than 60 digits"
+    try:
+        out = _SHORT.repr(value)
+    except Exception:
+        out = f"a {_safe_type_name(value)}"
+    return out if len(out) <= 120 else out[:57] + "..." + out[-57:]
 
 
 def is_placeholder(answer: Any) -> bool:
@@ -293,15 +352,51 @@ def as_int(answer: Any, unit: str = "") -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise Invalid(f"{value} is not a number a table can give: check your computation (a division by zero?).")
         if value == int(value):
             return int(value)
         raise Invalid(f"Give a whole number; {brief(value)} has a fraction.")
     if isinstance(value, str):
-        if re.fullmatch(r"\s*-?[\d,]+\s*", value):
-            raise Invalid(f"You gave the number as text ({brief(value)}). Remove the quotes: answer = "
-                          f"{value.strip().replace(',', '')}")
-        raise Invalid(f"Give a whole number (e.g. 12), not text ({brief(value)}).")
+        return _number_in_text(value)
     raise Invalid(f"Give a whole number; you gave {type_name(value)}.")
+
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_QUALIFIERS = r"(?:more than|over|at least|about|around|some|approximately|roughly|circa|c\.|ca\.|exactly)"
+
+
+def _number_in_text(text: str) -> int:
+    """A whole number written as text: '14', '14 days', '250,000', 'more than 250,000 troops', 'fourteen'."""
+    s = _short_text(text, "a whole number (e.g. 12)")
+    low = re.sub(r"\s+", " ", s.lower()).strip(" .")
+    m = re.fullmatch(rf"(?:{_QUALIFIERS} )?([+-]?[\d,_ ]*\d)(\.0+)?(?: [a-z][a-z' -]{{0,30}})?", low)
+    if m and m[2] and len(m[2]) == 4 and len(m[1].lstrip("+-")) <= 3:
+        raise Invalid(f"{brief(text)} could be {m[1]} or {m[1]},000 (a decimal point or a thousands separator): "
+                      "write the number without separators, e.g. 12000.")
+    if m:
+        digits = m[1]
+        if "," in digits or " " in digits or "_" in digits:
+            groups = re.split(r"[,_ ]", digits.lstrip("+-"))
+            if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+                raise Invalid(f"{brief(text)} does not read as one number: write it without separators, "
+                              "e.g. 12000.")
+        return int(re.sub(r"[,_ ]", "", digits))
+    m = re.fullmatch(rf"(?:{_QUALIFIERS} )?([a-z]+)(?: [a-z][a-z' -]{{0,30}})?", low)
+    if m and m[1] in _NUMBER_WORDS:
+        return _NUMBER_WORDS[m[1]]
+    if re.fullmatch(r"[+-]?\d+\.\d*[1-9]\d*", low):
+        raise Invalid(f"Give a whole number; {brief(text)} has a fraction.")
+    raise Invalid(f"Give a whole number, e.g. 12 (or '12 days'); {brief(text)} does not read as one.")
+
+
+def _short_text(text: str, what: str) -> str:
+    """``text`` if it is short enough to be a short answer; otherwise a one-line message."""
+    if len(text) > MAX_SHORT:
+        raise Invalid(f"Your answer is a long text (over {MAX_SHORT} characters); this question wants {what}.")
+    return text
 
 
 # --------------------------------------------------------------------------- dates
@@ -315,8 +410,20 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 
 def _parse_written_date(text: str) -> _dt.date | None:
-    s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().lower().replace(",", " "))
+    s = _short_text(text, "a date, e.g. '19 October 1950'").strip().lower()
+    # a value as Python prints it: Timestamp('1950-10-12 00:00:00'), numpy.datetime64('1950-10-12')
+    m = re.fullmatch(r"[a-z_.]*\(\s*['\"]([^'\"]*)['\"]\s*(?:,[^()]*)?\)", s)
+    if m:
+        s = m[1]
+    m = re.fullmatch(r"(?:datetime\.)?(?:date|datetime)\((\d{4}),\s*(\d{1,2}),\s*(\d{1,2})(?:,[\d,\s]*)?\)", text.strip().lower())
+    if m:
+        return _date_or_none(int(m[1]), int(m[2]), int(m[3]))
+    s = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", s.replace(",", " "))
     s = re.sub(r"\s+", " ", s).strip(" .")
+    # a printed Timestamp or datetime: the day is the date, whatever the time of day
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?", s)
+    if m:
+        return _date_or_none(int(m[1]), int(m[2]), int(m[3]))
     m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", s)
     if m:
         return _date_or_none(int(m[1]), int(m[2]), int(m[3]))
@@ -326,7 +433,7 @@ def _parse_written_date(text: str) -> _dt.date | None:
     m = re.fullmatch(rf"({_MONTH_RE})\.? (\d{{1,2}}) (\d{{4}})", s)
     if m:
         return _date_or_none(int(m[3]), _MONTHS[m[1]], int(m[2]))
-    m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", s)
+    m = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", s)
     if m:
         a, b, year = int(m[1]), int(m[2]), int(m[3])
         if a > 12 >= b:
@@ -335,8 +442,8 @@ def _parse_written_date(text: str) -> _dt.date | None:
             return _date_or_none(year, a, b)
         if a == b:
             return _date_or_none(year, a, b)
-        raise Invalid(f"{brief(text)} could be read two ways (day/month or month/day). Write the month as a "
-                      f"word, e.g. '19 October 1950', or use date(1950, 10, 19).")
+        raise Invalid(f"{brief(text)} reads as two different days, day/month or month/day: write the month as a "
+                      "word, e.g. '19 October 1950'.")
     return None
 
 
@@ -369,13 +476,41 @@ def as_date(answer: Any) -> _dt.date:
 # --------------------------------------------------------------------------- letters
 
 
+def _clean_letter(item: str) -> str:
+    s = item.strip().lower()
+    s = re.sub(r"^(?:option|answer|letter)\s+", "", s)
+    return s.strip().strip("\"'").strip().strip("()[].:").strip().strip("\"'").strip()
+
+
 def _letter(item: Any, options: list[str]) -> str:
     if not isinstance(item, str):
         raise Invalid(f"Each choice should be a letter in quotes, e.g. 'a'; {brief(item)} is {type_name(item)}.")
-    letter = item.strip().strip("\"'").strip().strip("()").strip().lower()
+    letter = _clean_letter(_short_text(item, "a letter, e.g. 'b'"))
     if letter not in options:
         raise Invalid(f"{brief(item)} is not one of the letters {', '.join(options)}.")
     return letter
+
+
+_LETTER_SEP = r"\s*(?:[,;/&+]|->|\u2192|>|\band\b|\bthen\b|\s)\s*"
+
+
+def letters_in_text(text: str, options: list[str]) -> list[str] | None:
+    """The letters in 'b, c, e', 'b c e', "['b', 'c', 'e']", 'a and b' or 'c.'; None if the text is not that."""
+    s = _short_text(text, "letters, e.g. ['b', 'a']").strip()
+    if s[:1] in "[(" and s[-1:] in "])":
+        try:
+            value = ast.literal_eval(s)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            value = None
+        if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+            found = [_clean_letter(v) for v in value]
+            return found if all(f in options for f in found) else None
+        s = s[1:-1]
+    parts = [p for p in re.split(_LETTER_SEP, s, flags=re.I) if p and p.strip("\"'()[].:")]
+    found = [_clean_letter(p) for p in parts]
+    if found and all(f in options for f in found):
+        return found
+    return None
 
 
 def as_letter(answer: Any, options: Iterable[str]) -> str:
@@ -384,18 +519,22 @@ def as_letter(answer: Any, options: Iterable[str]) -> str:
     _check_missing(value)
     if not isinstance(value, str):
         raise Invalid(f"Give one letter in quotes, e.g. answer = 'b'; you gave {type_name(value)}.")
-    return _letter(value, options)
+    found = letters_in_text(value, options)
+    if found and len(found) > 1:
+        raise Invalid(f"Pick one letter, e.g. answer = 'b'; {brief(value)} holds {len(found)}.")
+    return found[0] if found else _letter(value, options)
 
 
 def as_letters(answer: Any, options: Iterable[str], what: str, ordered: bool) -> list[str]:
     """A list of option letters; ``ordered`` questions refuse a set (a set has no order)."""
     options = list(options)
     if isinstance(answer, str):
-        parts = [p for p in re.split(r"[\s,;]+", answer.strip().strip("[]")) if p]
-        if len(parts) > 1 and all(p.strip("\"'()").lower() in options for p in parts):
-            raise Invalid(f"Give {what} as a list of letters, e.g. ['b', 'a'], not as one piece of text.")
+        found = letters_in_text(answer, options)
+        if found is not None:
+            return found
         if ordered:
-            raise Invalid(f"Give {what} as a list of letters, e.g. ['b', 'a', ...], not as one piece of text.")
+            raise Invalid(f"Give {what} as a list of letters, e.g. ['b', 'a', ...]; {brief(answer)} does not "
+                          f"read as letters from {', '.join(options)}.")
         answer = [answer]
     if isinstance(answer, (set, frozenset)):
         if ordered:
@@ -427,6 +566,21 @@ def strip_title(text: str) -> str:
             if s.startswith(title + " "):
                 s, changed = s[len(title) + 1:], True
     return s
+
+
+def split_names(text: str) -> list[str]:
+    """'Molotov and Mikoyan', 'Molotov, Mikoyan', 'Molotov & Mikoyan' -> the names one by one."""
+    s = _short_text(text, "one or more names, e.g. 'Zhou Enlai'")
+    if s.strip()[:1] == "[" and s.strip()[-1:] == "]":
+        try:
+            value = ast.literal_eval(s.strip())
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            value = None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        s = s.strip()[1:-1]
+    parts = [p.strip().strip("\"'").strip() for p in re.split(r"\s*(?:[,;&+/]|\band\b)\s*", s, flags=re.I)]
+    return [p for p in parts if p] or [text]
 
 
 def name_key(text: str) -> str:

@@ -201,6 +201,11 @@ def _aircraft_vocabulary():
     vocab = {}
     for item in air.loc[air["unit"] == "aircraft", "item"].unique():
         vocab[item] = [item.rstrip("s"), item.lower()]
+    # the short forms people type for the two types requested in July 1949
+    for item, short in (("Yak fighters", ["Yaks", "Yak", "fighters", "fighter", "Yak fighter planes"]),
+                        ("heavy bombers", ["bombers", "bomber", "heavy bomber planes"])):
+        if item in vocab:
+            vocab[item] += short
     return vocab
 
 
@@ -662,7 +667,7 @@ s5.add(OrderQuestion(
     explain="Note that one regiment was already in Korea two days before the main crossing (footnote 105).",
 ))
 s5.add(DateQuestion(
-    "q2", "chronology", reread("05", "Halt: 12 October", "troop_movements", "action 'halted'"),
+    "q2", "chronology", reread("05", "4. Halt and go", "troop_movements", "the action column"),
     expected=lambda: start("troop_movements", "tm_thirteenth_halted"),
     explain=lambda d: f"On the evening of {_fmt(d)} (footnote 98); the Politburo met the next day.",
 ))

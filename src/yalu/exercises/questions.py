@@ -34,6 +34,8 @@ from yalu.exercises.answers import (
     is_placeholder,
     name_key,
     plain,
+    split_names,
+    strip_title,
     type_name,
 )
 
@@ -155,7 +157,7 @@ class NumberQuestion(Question):
         known = (self.misses() if self.misses else {}).get(value)
         if known:
             return self.fb(NOT_YET, known)
-        what = f"{value} {self.unit}".strip()
+        what = f"{value} {self.unit}".strip() if abs(value) < 10**9 else "That number"
         return self.fb(NOT_YET, f"{what} is not what the table gives. Check which rows you counted or "
                                 "subtracted, and the condition you filtered on.")
 
@@ -270,11 +272,24 @@ class NamesQuestion(Question):
                     lookup[key].append(canon)
         return lookup
 
+    @property
+    def whats(self) -> str:
+        return "people" if self.what == "person" else f"{self.what}s"
+
+    def _hits(self, item: str, lookup) -> list[str]:
+        """The names ``item`` may stand for: as typed, or by its family name after initials or a given name
+        ('V. M. Molotov', 'Vyacheslav Molotov')."""
+        hits = lookup.get(name_key(item), [])
+        words = strip_title(item).split()
+        if not hits and len(words) >= 2 and all(re.fullmatch(r"[a-z'-]+", w) for w in words):
+            hits = lookup.get(name_key(words[-1]), [])
+        return hits
+
     def _resolve(self, item: Any, lookup, want: list[str]) -> str:
         if not isinstance(item, str):
             raise Invalid(f"Give each {self.what} as text in quotes; {brief(item)} is {type_name(item)}.")
         key = name_key(item)
-        hits = lookup.get(key, [])
+        hits = self._hits(item, lookup)
         if len(hits) == 1:
             return hits[0]
         if hits:
@@ -285,17 +300,21 @@ class NamesQuestion(Question):
                 return item.strip()
             raise Invalid(f"{brief(item)} fits more than one {self.what}; give the full name.")
         if len(key) >= 3 and any(k.endswith(key) and k != key for k in lookup):
-            raise Invalid(f"{brief(item)} is only part of a name: give the family name or the full name.")
+            if self.what == "person":
+                raise Invalid(f"{brief(item)} is only part of a name: give the family name or the full name.")
+            raise Invalid(f"{brief(item)} is only part of the name of an {self.what}: give it in full, as the table "
+                          "writes it.")
         close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.8)
         if close and not set(lookup[close[0]]) & set(want):
-            raise Invalid(f"{brief(item)} is not one of the {self.what}s we know. Did you mean "
+            raise Invalid(f"{brief(item)} is not one of the {self.whats} we know. Did you mean "
                           f"'{self._display.get(close[0], lookup[close[0]][0])}'?")
         if close:
-            raise Invalid(f"{brief(item)} is not one of the {self.what}s we know: check the spelling.")
+            raise Invalid(f"{brief(item)} is not one of the {self.whats} we know: check the spelling.")
         examples = [c for c in lookup_canon(lookup) if c not in want][:4]
         shown = ", ".join(repr(c) for c in examples)
-        raise Invalid(f"{brief(item)} is not one of the {self.what}s we know. Give a family name or a full name "
-                      f"as the tables write it (for example {shown}).")
+        how = "a family name or a full name" if self.what == "person" else f"the {self.what}"
+        raise Invalid(f"{brief(item)} is not one of the {self.whats} we know. Give {how} as the tables write it "
+                      f"(for example {shown}); several go in a list, e.g. ['...', '...'].")
 
     def evaluate(self, answer):
         want = list(self.expected())
@@ -305,6 +324,8 @@ class NamesQuestion(Question):
             items = sorted(items, key=str)
         if not isinstance(items, list):
             raise Invalid(f"Give the {self.what}(s) as text in quotes, e.g. ['...']; you gave {type_name(answer)}.")
+        items = [part for x in items
+                 for part in (split_names(x) if isinstance(x, str) and name_key(x) not in lookup else [x])]
         if not items:
             raise Invalid(f"Your list is empty; put at least one {self.what} in it.")
         names = [self._resolve(x, lookup, want) for x in items]
@@ -323,7 +344,7 @@ class NamesQuestion(Question):
             lines.append(f"Not part of the answer: {', '.join(extra)}.")
         missing = len(need - got)
         if missing:
-            lines.append(f"{missing} more {self.what}{'s are' if missing > 1 else ' is'} missing.")
+            lines.append(f"{missing} more {self.whats + ' are' if missing > 1 else self.what + ' is'} missing.")
         return self.fb(NOT_YET, *lines)
 
 
