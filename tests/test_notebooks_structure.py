@@ -15,8 +15,8 @@ Checks, for each of the six notebooks:
   markdown (or in instructor/GUIDE.md, or in the text of the stored outputs)
   unless it is inside quotation marks with a "(Chen ...)" citation right after it.
 
-And the teaching conventions, in the start notebook (00), the background (00a) and
-the six narrative notebooks, each written the same way by every author:
+And the teaching conventions, in the start notebook (00), the background (00a), the pandas
+on-ramp (00b) and the six narrative notebooks, each written the same way by every author:
 
 * "Your turn": a markdown cell whose first line is ``### Your turn: <title>``, then a
   runnable starter code cell with a comment saying what to do, then a folded worked
@@ -60,9 +60,10 @@ NOTEBOOKS = {
     "06_the_evidence.ipynb": ("historiography", "06_evidence_exercises.ipynb"),
 }
 ORDER = list(NOTEBOOKS)
-#: The background notebook sits between the start notebook and notebook 1.
+#: The background notebook and the pandas on-ramp sit between the start notebook and notebook 1.
 BACKGROUND = "00a_background.ipynb"
-NARRATIVE = [BACKGROUND] + ORDER                  # each has Your-turn tasks
+ONRAMP = "00b_working_with_the_tables.ipynb"
+NARRATIVE = [BACKGROUND, ONRAMP] + ORDER          # each has Your-turn tasks
 EVERY = ["00_start_here.ipynb"] + NARRATIVE      # each has key points, glossary and explorer links
 PAPER_URL = "https://www.wilsoncenter.org/publication/the-sino-soviet-alliance-and-chinas-entry-the-korean-war"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -260,7 +261,7 @@ def test_links_work(name):
         path = (NB_DIR / target.split("#")[0]).resolve()
         assert path.is_file(), f"{name}: link to {target}, which does not exist"
     i = ORDER.index(name)
-    prev = ORDER[i - 1] if i else BACKGROUND
+    prev = ORDER[i - 1] if i else ONRAMP
     assert prev in links, f"{name}: no link to the previous notebook"
     if i + 1 < len(ORDER):
         assert ORDER[i + 1] in links, f"{name}: no link to the next notebook"
@@ -357,7 +358,7 @@ def test_your_turn_tasks_with_starter_and_folded_solution(name):
             f"{name}: {title}: two sentences should tie the result back to the argument"
 
 
-FIGURE_CALLS = re.compile(r"\b(?:explore|picture|october_calendar|theatre_map)\(")
+FIGURE_CALLS = re.compile(r"\b(?:explore|picture|october_calendar|theatre_map|Picture)\(")
 QUESTION = re.compile(r"^\*\*Question for the (?:timeline|map):\*\*")
 
 
@@ -484,7 +485,7 @@ def test_start_notebook_explains_load_and_show_and_leads_to_the_background():
     assert "(00a_background.ipynb)" in md, "00: the reading path starts with the background notebook"
 
 
-@pytest.mark.parametrize("name", ["00_start_here.ipynb", BACKGROUND])
+@pytest.mark.parametrize("name", ["00_start_here.ipynb", BACKGROUND, ONRAMP])
 def test_start_and_background_links_resolve(name):
     links = re.findall(r"\]\(([^)\s]+)\)", _markdown(_load(name)))
     for target in links:
@@ -510,7 +511,7 @@ def _title(name) -> str:
 
 def _expected_nav(name) -> str:
     """The one navigation bar of a narrative notebook: previous, next, exercise, glossary, explorer."""
-    series = [BACKGROUND] + ORDER
+    series = NARRATIVE
     i = series.index(name)
     prev = ("00_start_here.ipynb", "Start here") if i == 0 else (
         series[i - 1], "Background" if series[i - 1] == BACKGROUND else _title(series[i - 1]))
@@ -548,6 +549,22 @@ def test_the_navigation_check_sees_a_dropped_link():
     assert "Next: [The decision (1 – 19 October 1950)](05_the_decision.ipynb)\u00a0→" in bar
     assert "Next:" not in _expected_nav("06_the_evidence.ipynb")
     assert _expected_nav(BACKGROUND).startswith("← Previous: [Start here](00_start_here.ipynb) · Next: [")
+    assert f"Next: [Working with the tables]({ONRAMP})" in _expected_nav(BACKGROUND)
+    assert _expected_nav(ORDER[0]).startswith(f"← Previous: [Working with the tables]({ONRAMP}) · Next: [")
+
+
+def test_the_reading_order_is_the_packages():
+    """One order everywhere: yalu.course, these tests, the start notebook's contents and the README."""
+    from yalu.course import READING_ORDER
+
+    assert list(READING_ORDER) == ["00_start_here.ipynb"] + NARRATIVE
+    contents = _section(_markdown(_load("00_start_here.ipynb")), "The reading path")
+    linked = [t for t in re.findall(r"\]\(([^)\s#]+\.ipynb)\)", contents) if not t.startswith("..")]
+    assert [t for t in linked if t in READING_ORDER] == list(READING_ORDER[1:]), f"00: the reading path lists {linked}"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `(\d\d[a-z]?_[a-z0-9_]+)` \|", readme, flags=re.M)
+    assert [f"{n}.ipynb" for n in listed if f"{n}.ipynb" in READING_ORDER] == list(READING_ORDER), \
+        f"README lists the notebooks as {listed}"
 
 
 def _closing_order(name) -> list[str]:
@@ -564,7 +581,7 @@ def test_closing_sections_in_one_order(name):
 HEADER_HEADINGS = ["# ", "## Before you start", "### Learning objectives", "### Time needed", "### Read first"]
 
 
-@pytest.mark.parametrize("name", ORDER)
+@pytest.mark.parametrize("name", [ONRAMP] + ORDER)
 def test_headers_share_one_layout(name):
     header = _header(name)
     headings = re.findall(r"^(#{1,6} .*?)\s*$", header, flags=re.M)
