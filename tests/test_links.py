@@ -166,7 +166,7 @@ def test_data_sources_are_labelled_with_their_site():
 
 
 def test_the_scan_covers_something():
-    assert len(NOTEBOOKS) >= 12 and len(SOLUTIONS) == 6 and len(PACKAGE) >= 10
+    assert len(NOTEBOOKS) >= 13 and len(SOLUTIONS) == 7 and len(PACKAGE) >= 10
     assert len(_sources_pairs()) >= 20
     assert any(links_in(t) for p in NOTEBOOKS for t in _notebook_texts(p))
 

@@ -15,13 +15,17 @@ Checks, for each of the six notebooks:
   markdown (or in instructor/GUIDE.md, or in the text of the stored outputs)
   unless it is inside quotation marks with a "(Chen ...)" citation right after it.
 
-And the teaching conventions, in the start notebook (00), the background (00a) and
-the six narrative notebooks, each written the same way by every author:
+And the teaching conventions, in the start notebook (00), the background (00a), the pandas
+on-ramp (00b) and the six narrative notebooks, each written the same way by every author:
 
 * "Your turn": a markdown cell whose first line is ``### Your turn: <title>``, then a
-  runnable starter code cell with a comment saying what to do, then a folded worked
+  starter code cell with a comment saying what to do, then a folded worked
   solution ``<details><summary>One way to do it</summary>`` with the code in a fenced
-  block and two sentences tying the result to the argument (2-3 per narrative notebook);
+  block and two sentences tying the result to the argument (2-3 per narrative notebook).
+  A starter runs as stored, or is fill-in-the-blank: ``...`` blanks that the worked solution
+  fills, stored unexecuted and tagged so that nbclient and nbval skip it and JupyterLab's Run All
+  goes on past it. The first tasks of notebooks 1 and 2 are fill-in-the-blank, and the
+  scaffolding fades: each task leaves more of the code to the student than the one before;
 * under every timeline, explorer, calendar or map cell, a markdown cell starting
   ``**Question for the timeline:**`` (or ``**Question for the map:**``);
 * after every ``show()`` table, a cell starting ``*Reading the table:*``;
@@ -60,9 +64,10 @@ NOTEBOOKS = {
     "06_the_evidence.ipynb": ("historiography", "06_evidence_exercises.ipynb"),
 }
 ORDER = list(NOTEBOOKS)
-#: The background notebook sits between the start notebook and notebook 1.
+#: The background notebook and the pandas on-ramp sit between the start notebook and notebook 1.
 BACKGROUND = "00a_background.ipynb"
-NARRATIVE = [BACKGROUND] + ORDER                  # each has Your-turn tasks
+ONRAMP = "00b_working_with_the_tables.ipynb"
+NARRATIVE = [BACKGROUND, ONRAMP] + ORDER          # each has Your-turn tasks
 EVERY = ["00_start_here.ipynb"] + NARRATIVE      # each has key points, glossary and explorer links
 PAPER_URL = "https://www.wilsoncenter.org/publication/the-sino-soviet-alliance-and-chinas-entry-the-korean-war"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -171,6 +176,14 @@ def test_the_six_notebooks_exist():
     assert found == sorted(ORDER)
 
 
+#: The tags of a fill-in-the-blank starter: nbclient and nbval skip it, JupyterLab's Run All goes on past it.
+BLANK_TAGS = {"skip-execution", "nbval-skip", "raises-exception"}
+
+
+def _is_blank_starter(cell) -> bool:
+    return cell["cell_type"] == "code" and BLANK_TAGS <= set(cell.get("metadata", {}).get("tags", []))
+
+
 @pytest.mark.parametrize("name", ORDER)
 def test_metadata_and_stored_execution(name):
     nb = _load(name)
@@ -179,6 +192,10 @@ def test_metadata_and_stored_execution(name):
     assert "model_id" not in json.dumps(nb), f"{name}: a widget model id (random) in the stored outputs"
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
+            continue
+        if _is_blank_starter(cell):
+            assert cell["execution_count"] is None and not cell["outputs"], \
+                f"{name}: a fill-in-the-blank starter is stored unexecuted"
             continue
         assert cell["execution_count"] is not None, f"{name}: a code cell is not executed: {cell['source'][:60]}"
         for out in cell["outputs"]:
@@ -260,7 +277,7 @@ def test_links_work(name):
         path = (NB_DIR / target.split("#")[0]).resolve()
         assert path.is_file(), f"{name}: link to {target}, which does not exist"
     i = ORDER.index(name)
-    prev = ORDER[i - 1] if i else BACKGROUND
+    prev = ORDER[i - 1] if i else ONRAMP
     assert prev in links, f"{name}: no link to the previous notebook"
     if i + 1 < len(ORDER):
         assert ORDER[i + 1] in links, f"{name}: no link to the next notebook"
@@ -347,7 +364,12 @@ def test_your_turn_tasks_with_starter_and_folded_solution(name):
         assert starter["cell_type"] == "code", f"{name}: {title}: no starter code cell after the task"
         code = _src(starter)
         assert re.search(r"^\s*#\s*\S", code, flags=re.M), f"{name}: {title}: the starter needs a comment saying what to do"
-        assert "..." not in code, f"{name}: {title}: the starter must run as stored (no ...)"
+        if "..." in _code_lines(code):
+            assert _is_blank_starter(starter), f"{name}: {title}: a starter with ... blanks must be tagged {sorted(BLANK_TAGS)}"
+            assert _blank_fills(code, _src(solution)) is not None, \
+                f"{name}: {title}: the worked solution does not fill the starter's blanks"
+        else:
+            assert not _is_blank_starter(starter), f"{name}: {title}: a starter without blanks runs as stored"
         text = _src(solution)
         assert solution["cell_type"] == "markdown" and text.startswith("<details><summary>"), \
             f"{name}: {title}: no folded solution (<details><summary>) right after the starter"
@@ -357,7 +379,86 @@ def test_your_turn_tasks_with_starter_and_folded_solution(name):
             f"{name}: {title}: two sentences should tie the result back to the argument"
 
 
-FIGURE_CALLS = re.compile(r"\b(?:explore|picture|october_calendar|theatre_map)\(")
+def _code_lines(code: str) -> str:
+    """The code of a cell without its comments."""
+    return "\n".join(line.split("#")[0] for line in code.splitlines())
+
+
+def _solution_code(solution_md: str) -> str:
+    return "\n".join(re.findall(r"```python\n(.*?)```", solution_md, flags=re.S))
+
+
+def _blank_fills(code: str, solution_md: str) -> list[str] | None:
+    """What the worked solution puts in each ``...`` blank of a starter (None if some blank line has no
+    solution line that fills it)."""
+    lines = _solution_code(solution_md).splitlines()
+    fills = []
+    for line in _code_lines(code).splitlines():
+        if "..." not in line:
+            continue
+        pattern = "^" + "(.+?)".join(re.escape(part) for part in line.strip().split("...")) + "$"
+        match = next((m for m in (re.match(pattern, s.strip()) for s in lines) if m), None)
+        if match is None:
+            return None
+        fills += list(match.groups())
+    return fills
+
+
+def _given_share(name: str, title: str) -> float:
+    """How much of the task's code the starter gives: 1 - (characters of the blanks) / (characters of the
+    solution lines that fill them); 0 for a starter with a comment only."""
+    cells = _cells(name)
+    i = next(k for k, c in enumerate(cells) if _src(c).startswith(title))
+    code, solution = _src(cells[i + 1]), _src(cells[i + 2])
+    if "..." not in _code_lines(code):
+        return 0.0
+    fills = _blank_fills(code, solution)
+    filled = [s for s in _solution_code(solution).splitlines() if s.strip()]
+    blank_lines = [s for s in filled if any(f in s for f in fills)]
+    return 1 - sum(map(len, fills)) / sum(len(s.strip()) for s in blank_lines)
+
+
+def _your_turns(name: str) -> list[str]:
+    return [_src(c).splitlines()[0] for c in _cells(name)
+            if c["cell_type"] == "markdown" and re.match(r"### Your turn: \S", _src(c))]
+
+
+def test_early_tasks_are_fill_in_the_blank_and_the_scaffolding_fades():
+    series = [(name, title) for name in ORDER[:2] for title in _your_turns(name)]
+    shares = [_given_share(name, title) for name, title in series]
+    assert shares[0] > 0 and _given_share(ORDER[1], _your_turns(ORDER[1])[0]) > 0, \
+        f"the first tasks of notebooks 1 and 2 are fill-in-the-blank: {shares}"
+    assert all(a > b for a, b in zip(shares, shares[1:], strict=False) if b > 0), f"the scaffolding should fade: {shares}"
+    assert shares[-1] == 0, "by the end of notebook 2 the starter is a comment only"
+    later = [(name, title) for name in ORDER[2:] for title in _your_turns(name)]
+    assert later and all(_given_share(n, t) == 0 for n, t in later), "from notebook 3 on, starters are comments only"
+
+
+def test_the_blank_checks_see_a_wrong_solution():
+    starter = 'x = t.groupby(..., observed=True).size()\n# count'
+    right = '<details><summary>One way to do it</summary>\n\n```python\nx = t.groupby("kind", observed=True).size()\n```\n'
+    wrong = right.replace(", observed=True", "")
+    assert _blank_fills(starter, right) == ['"kind"'] and _blank_fills(starter, wrong) is None
+
+
+@pytest.mark.parametrize("name", ORDER[:2])
+def test_filled_blanks_run(name):
+    """Each fill-in-the-blank starter, with the worked solution's code in its blanks, runs on the real tables."""
+    cells = _cells(name)
+    setup = _src(next(c for c in cells if c["cell_type"] == "code"))
+    ran = 0
+    for i, cell in enumerate(cells):
+        if not _is_blank_starter(cell):
+            continue
+        code, fills = _src(cell), _blank_fills(_src(cell), _src(cells[i + 1]))
+        parts = _code_lines(code).split("...")
+        filled = parts[0] + "".join(fill + part for fill, part in zip(fills, parts[1:], strict=True))
+        exec(compile(setup + "\n" + filled, f"{name} cell {i}", "exec"), {})
+        ran += 1
+    assert ran >= 1, f"{name}: no fill-in-the-blank task"
+
+
+FIGURE_CALLS = re.compile(r"\b(?:explore|picture|october_calendar|theatre_map|Picture)\(")
 QUESTION = re.compile(r"^\*\*Question for the (?:timeline|map):\*\*")
 
 
@@ -484,7 +585,7 @@ def test_start_notebook_explains_load_and_show_and_leads_to_the_background():
     assert "(00a_background.ipynb)" in md, "00: the reading path starts with the background notebook"
 
 
-@pytest.mark.parametrize("name", ["00_start_here.ipynb", BACKGROUND])
+@pytest.mark.parametrize("name", ["00_start_here.ipynb", BACKGROUND, ONRAMP])
 def test_start_and_background_links_resolve(name):
     links = re.findall(r"\]\(([^)\s]+)\)", _markdown(_load(name)))
     for target in links:
@@ -510,7 +611,7 @@ def _title(name) -> str:
 
 def _expected_nav(name) -> str:
     """The one navigation bar of a narrative notebook: previous, next, exercise, glossary, explorer."""
-    series = [BACKGROUND] + ORDER
+    series = NARRATIVE
     i = series.index(name)
     prev = ("00_start_here.ipynb", "Start here") if i == 0 else (
         series[i - 1], "Background" if series[i - 1] == BACKGROUND else _title(series[i - 1]))
@@ -548,6 +649,22 @@ def test_the_navigation_check_sees_a_dropped_link():
     assert "Next: [The decision (1 – 19 October 1950)](05_the_decision.ipynb)\u00a0→" in bar
     assert "Next:" not in _expected_nav("06_the_evidence.ipynb")
     assert _expected_nav(BACKGROUND).startswith("← Previous: [Start here](00_start_here.ipynb) · Next: [")
+    assert f"Next: [Working with the tables]({ONRAMP})" in _expected_nav(BACKGROUND)
+    assert _expected_nav(ORDER[0]).startswith(f"← Previous: [Working with the tables]({ONRAMP}) · Next: [")
+
+
+def test_the_reading_order_is_the_packages():
+    """One order everywhere: yalu.course, these tests, the start notebook's contents and the README."""
+    from yalu.course import READING_ORDER
+
+    assert list(READING_ORDER) == ["00_start_here.ipynb"] + NARRATIVE
+    contents = _section(_markdown(_load("00_start_here.ipynb")), "The reading path")
+    linked = [t for t in re.findall(r"\]\(([^)\s#]+\.ipynb)\)", contents) if not t.startswith("..")]
+    assert [t for t in linked if t in READING_ORDER] == list(READING_ORDER[1:]), f"00: the reading path lists {linked}"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `(\d\d[a-z]?_[a-z0-9_]+)` \|", readme, flags=re.M)
+    assert [f"{n}.ipynb" for n in listed if f"{n}.ipynb" in READING_ORDER] == list(READING_ORDER), \
+        f"README lists the notebooks as {listed}"
 
 
 def _closing_order(name) -> list[str]:
@@ -564,7 +681,7 @@ def test_closing_sections_in_one_order(name):
 HEADER_HEADINGS = ["# ", "## Before you start", "### Learning objectives", "### Time needed", "### Read first"]
 
 
-@pytest.mark.parametrize("name", ORDER)
+@pytest.mark.parametrize("name", [ONRAMP] + ORDER)
 def test_headers_share_one_layout(name):
     header = _header(name)
     headings = re.findall(r"^(#{1,6} .*?)\s*$", header, flags=re.M)

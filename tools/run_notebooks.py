@@ -2,7 +2,9 @@
 
     .venv/bin/python tools/run_notebooks.py [PATH ...]      (default: every notebook the suite checks)
 
-Each notebook runs in a fresh kernel in its own folder. Widget state and widget view ids are
+Each notebook runs in a fresh kernel in its own folder. A notebook built from a solution notebook
+(the pandas on-ramp in notebooks/, marked ``yalu.student_version``) is not run: run its solution
+in instructor/solutions/, then `python -m yalu.exercises build` writes it. Widget state and widget view ids are
 random on every run, and nbclient's timings are timestamps, so none of them is stored; nbval
 ignores widget views anyway. Run this after any
 change to data/ or src/yalu/, then `make test`.
@@ -31,6 +33,9 @@ def strip_volatile(nb) -> None:
 
 def run(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
+    if nb.metadata.get("yalu", {}).get("student_version"):
+        print(f"  skipped: built from instructor/solutions/{path.name} by `python -m yalu.exercises build`", flush=True)
+        return
     client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()

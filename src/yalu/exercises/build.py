@@ -3,7 +3,9 @@
 ``build [--check]``
     regenerate ``exercises/NN_*.ipynb`` from ``instructor/solutions/NN_*.ipynb`` (solution
     regions replaced by placeholders, outputs cleared) and the model answers in
-    ``src/yalu/model_answers.json``. ``--check`` writes nothing and exits 1 when something
+    ``src/yalu/model_answers.json``; and the pandas on-ramp ``notebooks/00b_*.ipynb`` from its
+    solution notebook (there only the micro-exercise cells lose their outputs: the tables and
+    figures stay, and nbval runs those cells without comparing them). ``--check`` writes nothing and exits 1 when something
     is out of date.
 ``fresh-copy NAME [DEST]``
     copy a clean student version to DEST (default: the current folder); never replaces a
@@ -34,6 +36,7 @@ from typing import Any
 
 import nbformat
 
+from yalu.course import ONRAMP
 from yalu.exercises.model_answers import FILE as MODEL_ANSWERS_FILE
 from yalu.exercises.model_answers import file_text as model_answers_text
 from yalu.paths import repo_root
@@ -108,8 +111,15 @@ def strip_solutions(source: str) -> tuple[str, list[str]]:
     return "\n".join(out), removed
 
 
-def student_version(nb) -> tuple[Any, dict[str, str], list[str]]:
-    """(student notebook, {qid: model answer markdown}, solution texts) for a solution notebook."""
+#: nbval's tag for a cell that runs but whose output is not compared (the on-ramp's answer cells).
+LAX_TAG = "nbval-ignore-output"
+
+
+def student_version(nb, keep_outputs: bool = False) -> tuple[Any, dict[str, str], list[str]]:
+    """(student notebook, {qid: model answer markdown}, solution texts) for a solution notebook.
+
+    With ``keep_outputs`` (the on-ramp, a narrative notebook) only the cells that held a solution
+    lose their outputs, and get nbval's tag :data:`LAX_TAG`; the other cells keep theirs."""
     nb = copy.deepcopy(nb)
     models: dict[str, str] = {}
     removed_all: list[str] = []
@@ -131,6 +141,11 @@ def student_version(nb) -> tuple[Any, dict[str, str], list[str]]:
         elif cell.cell_type == "code":
             cell.source, removed = strip_solutions(cell.source)
             removed_all.extend(removed)
+            if keep_outputs and not removed:
+                cells.append(cell)
+                continue
+            if keep_outputs:
+                cell.metadata["tags"] = [*tags, LAX_TAG] if LAX_TAG not in tags else tags
             cell.outputs = []
             cell.execution_count = None
             for key in ("execution", "collapsed", "scrolled"):
@@ -169,6 +184,10 @@ def build(root: Path | None = None, check_only: bool = False, out=print) -> Buil
         student, model, _ = student_version(nbformat.read(sol, as_version=4))
         models[sol.name[:2]] = model
         targets[ex_dir / sol.name] = _dumps(student)
+    onramp = sol_dir / ONRAMP
+    if onramp.is_file():  # the pandas on-ramp: a narrative notebook with micro-exercises, for notebooks/
+        student, _, _ = student_version(nbformat.read(onramp, as_version=4), keep_outputs=True)
+        targets[root / "notebooks" / ONRAMP] = _dumps(student)
     targets[root / "src" / "yalu" / MODEL_ANSWERS_FILE.name] = model_answers_text(models)
     for path, text in targets.items():
         current = path.read_text(encoding="utf-8") if path.exists() else None
