@@ -279,7 +279,7 @@ RELEASE_EXCLUDE = (
     "instructor", "src/yalu/model_answers.json", "tests", "bench", "tools", "docs",
     ".ci", ".git", ".github", ".venv",
     "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints",
-    "exercises/*-backup*.ipynb", "exercises/*-copy*.ipynb", "conftest.py", "test-artifacts", "node_modules",
+    "exercises/*-backup*.ipynb", "exercises/*-copy*.ipynb", "notebooks/*-backup*.ipynb", "conftest.py", "test-artifacts", "node_modules",
 )
 
 
