@@ -76,6 +76,11 @@ SITE_DIR ?= _site
 site: $(DEV)
 	$(BIN)/python -m yalu.site build $(SITE_DIR)
 
+# One PDF pack per seminar, A4 and US Letter, printed by Debian's Chromium through Playwright.
+HANDOUTS_DIR ?= _handouts
+handouts: $(DEV)
+	$(BIN)/python -m yalu.handouts $(HANDOUTS_DIR)
+
 environment.yml: requirements.txt tools/sync_env.py
 	$(PYTHON) tools/sync_env.py
 
