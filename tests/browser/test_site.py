@@ -4,7 +4,7 @@ The site is built once for this file (a module fixture: about 15 s) from a fresh
 and served from 127.0.0.1. Then:
 - nothing from the instructor's side is in it: no model answer, no solution line, no solutions file;
 - LinkChecker finds no broken internal link (and does find one we break on purpose);
-- at 1024x768 and 1366x768 every page loads with no console error and no request to any other
+- at 1366x768 here and 1024x768 in test_site_projector.py, every page loads with no console error and no request to any other
   host (all are blocked and recorded), and axe-core finds no violation in our content;
 - on the projector page the explorer, run from the same ES module and payload as the widget,
   searches, filters, changes lanes, zooms by keyboard and opens a record's detail with its citation.
@@ -158,6 +158,9 @@ def test_every_page_in_reading_order_with_launch_and_download(site):
         assert f"_sources/{nb}" in page, f"{rel}: no download link for the notebook"
         assert (root / "_sources" / nb).is_file()
         assert json.loads((root / "_sources" / nb).read_text(encoding="utf-8"))["cells"]
+    # Under each explorer's static view in a notebook, a link to the live explorer of the site.
+    ten = (root / "notebooks" / "10_timeline_explorer.html").read_text(encoding="utf-8")
+    assert ten.count('href="../explorer.html"') >= 3, "notebook 10's explorers do not point to the site's explorer"
     ex = (root / "exercises" / "05_decision_exercises.html").read_text(encoding="utf-8")
     assert "To answer them and have each answer checked" in ex
     assert "searchindex.js" in {p.name for p in root.iterdir()} and (root / "search.html").is_file()
@@ -204,10 +207,9 @@ def test_no_broken_internal_link(site, tmp_path):
 # ----------------------------------------------------------------------------- in the browser
 
 
-@pytest.fixture(params=list(SIZES), ids=list(SIZES))
-def reader(browser, request):
+def reader_at(browser, size: str):
     """A fresh browser context of one size; every request to another host is blocked and recorded."""
-    width, height = SIZES[request.param]
+    width, height = SIZES[size]
     context = browser.new_context(viewport={"width": width, "height": height})
     outside: list[str] = []
 
@@ -224,8 +226,15 @@ def reader(browser, request):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(f"{m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-    yield request.param, page, errors, outside
+    yield size, page, errors, outside
     context.close()
+
+
+@pytest.fixture
+def reader(browser):
+    """The laptop size here; test_site_projector.py runs the same checks at 1024x768 (beside this file
+    under pytest-xdist, so the two sizes take the time of one)."""
+    yield from reader_at(browser, "laptop")
 
 
 def _axe(page) -> list[dict]:

@@ -214,6 +214,22 @@ def _name_index_headers(nb) -> None:
                 data["text/html"] = _EMPTY_TH.sub(r'\1<th><span class="visually-hidden">row</span></th>', text)
 
 
+LIVE_EXPLORER = ('<p><small>On this website: <a href="../explorer.html">open the timeline explorer</a>, which works here '
+                 "with no notebook running.</small></p>")
+
+
+def _point_to_the_live_explorer(nb) -> None:
+    """Under each explorer's static view (a stored notebook has no widget state), a link to the site's
+    explorer page, which runs the same explorer with no kernel."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                text = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
+                if 'class="yalu-fallback"' in text and text.rstrip().endswith("</small></p></div>"):
+                    data["text/html"] = text.replace("</small></p></div>", "</small></p>" + LIVE_EXPLORER + "</div>", 1)
+
+
 def stage(release: Path, dest: Path, repository: str = DEFAULT_REPOSITORY, hub: str | None = DEFAULT_HUB) -> Path:
     """Copy the pages of the student release ``release`` into ``dest`` with the site's settings."""
     import nbformat
@@ -233,6 +249,7 @@ def stage(release: Path, dest: Path, repository: str = DEFAULT_REPOSITORY, hub: 
         if src.is_file():
             nb = nbformat.read(src, as_version=4)
             _name_index_headers(nb)
+            _point_to_the_live_explorer(nb)
             nbformat.write(nb, dest / "notebooks" / src.name)
     for name in exercise_names(release):
         nb = nbformat.read(release / "exercises" / f"{name}.ipynb", as_version=4)
