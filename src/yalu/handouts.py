@@ -280,6 +280,24 @@ def _pictures_html(nb: Notebook) -> str:
     return "".join(out)
 
 
+def _prompts(set_name: str) -> dict[str, str]:
+    """The written questions' wording as students see it (the student exercise notebook), as HTML."""
+    import nbformat
+    from markdown_it import MarkdownIt
+
+    path = repo_root() / "exercises" / f"{set_name}.ipynb"
+    if not path.is_file():
+        return {}
+    cells = nbformat.read(path, as_version=4).cells
+    out = {}
+    for i, cell in enumerate(cells):
+        m = re.search(r"""reveal\(["'](q\d+)["']""", cell.source) if cell.cell_type == "code" else None
+        if m and i and cells[i - 1].cell_type == "markdown":
+            text = re.sub(r"^#+ .*\n", "", cells[i - 1].source).strip()  # the pack has its own heading
+            out[m.group(1)] = MarkdownIt().render(text)
+    return out
+
+
 def _rubrics_html(nb: Notebook) -> str:
     from yalu.exercises.bank import get_set
     from yalu.exercises.questions import WrittenQuestion
@@ -289,6 +307,7 @@ def _rubrics_html(nb: Notebook) -> str:
     except Exception:  # noqa: BLE001 - a pack without an exercise set says so
         return "<section class='rubrics'><h2>Rubrics</h2><p>This seminar has no exercise set.</p></section>"
     blocks = []
+    prompts = _prompts(es.name)
     for q in es.questions.values():
         if not isinstance(q, WrittenQuestion):
             continue
@@ -302,8 +321,9 @@ def _rubrics_html(nb: Notebook) -> str:
         head = ("<tr><th scope='col'>Level</th><th scope='col'>What an answer at this level does</th></tr>"
                 if any(hasattr(level, "description") for level in q.rubric)
                 else "<tr><th scope='col'>Point</th><th scope='col'>One point for each line the answer meets</th></tr>")
-        blocks.append(f"<div class='rubric'><h3>Question {_e(q.qid)} ({_e(q.kind)}), {q.min_words}-{q.max_words} "
-                      f"words</h3><table><thead>{head}</thead><tbody>{''.join(items)}</tbody></table></div>")
+        blocks.append(f"<div class='rubric'><h3>Question {_e(q.qid.lstrip('q'))} ({_e(q.kind)}), {q.min_words}-"
+                      f"{q.max_words} words</h3>{prompts.get(q.qid, '')}<table><thead>{head}</thead>"
+                      f"<tbody>{''.join(items)}</tbody></table></div>")
     body = "".join(blocks) or "<p>This exercise set has no written question.</p>"
     return f"<section class='rubrics'><h2>Rubrics: {_e(es.title)}</h2>{body}</section>"
 

@@ -101,6 +101,11 @@ def test_text_is_extractable_and_has_every_section(packs):
                  "The Chinese version", "The Russian version", "The October 1950 calendar"):
         assert part in five
     assert "Role cards" not in pdftext(out / "seminar-02-A4.pdf")
+    # each rubric under its question's wording, as students see it in the exercise notebook
+    from yalu.handouts import _prompts
+
+    prompt = re.sub(r"<[^>]+>", " ", _prompts("05_decision_exercises")["q7"])
+    assert " ".join(prompt.split())[:80] in " ".join(five.split())
 
 
 def test_every_role_card_point_carries_a_citation(packs):

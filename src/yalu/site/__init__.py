@@ -136,7 +136,7 @@ To run the code and answer the exercises, open the course in a live notebook:
 {hub_line}- on your own machine: download a notebook (the download button at the top of each page) or follow
   *Two commands* in [About this course](README.md).
 
-Each page has the same launch and download buttons at its top.
+Each notebook and exercise page has the same launch buttons (the rocket) and a download button at its top.
 
 ## For the seminar room
 
