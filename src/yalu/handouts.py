@@ -197,7 +197,9 @@ def _documents(nb: Notebook) -> str:
             rows.append(f"<li><b>{_e(c.full)}</b>" + (f"<br><span class='url'>{_e(c.url)}</span>" if c.url else "")
                         + f"<br>Cited for: {_e(r['label'])} ({_e(_when(r['date_start'], r['date_end']))})</li>")
         origin = "the outside sources this seminar's records cite"
-    body = f"<ol class='docs'>{''.join(rows)}</ol>" if rows else f"<p>{SILENT}</p>"
+    body = (f"<ol class='docs'>{''.join(rows)}</ol>" if rows else
+            "<p>No document outside the paper is cited for this seminar: its sources are the paper's own "
+            "footnotes, listed in the notebook.</p>")
     questions = _guide_section("Handout: five questions to ask of any source")
     return (f"<section class='docs-section'><h2>Documents</h2><p class='small'>From {origin}. Read each one at "
             f"the archive's address; this pack copies no text of a document.</p>{body}"
