@@ -10,7 +10,7 @@ DEV     := $(VENV)/.dev-installed
 AXE     := tests/browser/node_modules/axe-core/axe.min.js
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint bench notebooks student-versions student-release environment.yml clean
+.PHONY: lab test lint bench notebooks student-versions student-release site handouts environment.yml clean
 
 # What a student gets: requirements.txt (the same pins Binder installs) and the lab settings.
 # jupyter_server_config.json forces the legacy kernel websocket protocol: a jupyter_server race
@@ -68,6 +68,18 @@ student-versions: $(RUNTIME)
 RELEASE_DIR ?= ../yalu-student
 student-release: $(RUNTIME)
 	$(BIN)/python -m yalu.exercises release $(RELEASE_DIR)
+
+# The course as a static website, built from the student release (no instructor/, no model answers)
+# with Sphinx, myst-nb and sphinx-book-theme; open $(SITE_DIR)/index.html. Offline: nothing is fetched.
+# YALU_REPOSITORY=https://github.com/OWNER/REPO and YALU_HUB=https://your.hub set the launch buttons.
+SITE_DIR ?= _site
+site: $(DEV)
+	$(BIN)/python -m yalu.site build $(SITE_DIR)
+
+# One PDF pack per seminar, A4 and US Letter, printed by Debian's Chromium through Playwright.
+HANDOUTS_DIR ?= _handouts
+handouts: $(DEV)
+	$(BIN)/python -m yalu.handouts $(HANDOUTS_DIR)
 
 environment.yml: requirements.txt tools/sync_env.py
 	$(PYTHON) tools/sync_env.py

@@ -21,6 +21,10 @@ lab_server_rss_mb       the JupyterLab server after a scripted session (bench/la
 server_stress_peak_rss_mb  10 restart-and-run-all cycles (bench/server_stress.py)   target: < 300
 test_suite_s            the wall time of `make test` (CI=true) after setup: lint, the suite and the
                         exercises' lax pass, one run                         target: <= 150 s
+site_build_s            `make site` from a fresh student release (bench/site_bench.py), against a
+                        one-page site with the same settings and theme          reported; no target set
+site_page_kb            the heaviest page of the built site as Chromium loads it: HTML, scripts,
+                        styles, images, fonts and data, in KB                  reported; no target set
 install_ratio           a fresh venv from requirements.txt (what a student gets), MB, against a venv
                         of jupyterlab, ipywidgets, pandas and matplotlib at the same pins; the
                         developer set reported beside it                     target: <= 1.1
@@ -253,6 +257,21 @@ def main(argv=None) -> int:
             ms = results[name].get("explorer_ms", results[name])
             print("explorer_ms: " + ", ".join(f"{k} p50 {v['p50']:.0f} / p95 {v['p95']:.0f}" for k, v in ms.items())
                   + " [no floor; the old explorer's median key-to-image was 113 ms] target: p95 <= 100 each", flush=True)
+    if "site" not in args.skip:
+        try:
+            site = _module("site_bench").main([], repeats=max(1, args.repeats // 2))
+        except Exception as exc:  # one figure that cannot be measured must not lose the others
+            print(f"site_build_s: not measured ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})", flush=True)
+        else:
+            results.update(site)
+            b, w = site["site_build_s"], site["site_page_kb"]
+            print(f"site_build_s: {b['seconds']:.1f} ({b['pages']} pages; {b['ratio']:.2f} x floor) [floor "
+                  f"{b['floor_s']:.1f} s: a one-page site, same settings and theme] reported, no target; "
+                  f"{results['date']}, {machine}", flush=True)
+            print(f"site_page_kb: {w['largest']['kb']} ({w['largest']['page']}: "
+                  + ", ".join(f"{k} {v}" for k, v in w["largest"]["parts_kb"].items())
+                  + "); next " + ", ".join(f"{n['page']} {n['kb']}" for n in w["next"]) + f"; median page {w['median_kb']} "
+                  f"[no floor] reported, no target; {results['date']}, {machine}", flush=True)
     if "test_suite_s" not in args.skip:
         t = test_suite()
         results["test_suite_s"] = t

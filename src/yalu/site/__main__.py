@@ -1,0 +1,5 @@
+import sys
+
+from yalu.site import main
+
+sys.exit(main())
