@@ -205,6 +205,31 @@ def test_mao_s_message_of_2_october_is_linked_to_the_request_it_answered():
     assert found.get("doc_roshchin_filippov_19501003") == "contradicts"
 
 
+def test_the_calendar_shows_what_reached_beijing_and_the_reply_of_2_october():
+    import itertools
+
+    from yalu.calendar import october_calendar
+
+    pic = october_calendar()
+    outside = pic.drawing["outside"]
+    assert [o["id"] for o in outside] == ["ev_ctx_stalin_request_oct1", "ev_ctx_zhou_panikkar", "ev_ctx_un_resolution",
+                                          "ev_ctx_us_crosses_38th", "ev_ctx_cable_4785", "ev_ctx_wake_island",
+                                          "ev_ctx_pyongyang_falls"]
+    assert [o["reach"] for o in outside] == ["to", "from", "elsewhere", "elsewhere", "to", "elsewhere", "elsewhere"]
+    keys = {k.text: k.when for k in pic.keys}
+    assert keys["Stalin asks Mao for five or six divisions (context, sent to Beijing)"] == "1 Oct"
+    black_sea = next(k for k in pic.keys if k.text.startswith("Black Sea"))
+    assert black_sea.when == "9-10 Oct" and "point to 10-11 October" in black_sea.text, "the paper's date, the note beside"
+    assert "An arrow joins Stalin's request of 1 October to the decision step of 2 October" in pic.alt
+    ax = pic.figure.axes[0]
+    assert len(ax.texts) and any(a.arrow_patch is not None for a in ax.texts if hasattr(a, "arrow_patch"))
+    numbers = [t for t in ax.texts if t.get_text().isdigit()]
+    assert len(numbers) == len(pic.keys)
+    renderer = pic.figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in numbers]
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2)), "two numbers on 7 October overlap"
+
+
 # -- controls: each check fails on broken data -----------------------------------------------------------
 def test_a_broken_link_id_is_caught(data_copy):
     edit(data_copy / "document_links.csv", "link_001", "document", "doc_nowhere")
@@ -252,8 +277,11 @@ def test_an_address_marked_confirmed_needs_a_record_in_the_readme(data_copy):
     edit(data_copy / "documents.csv", "doc_roshchin_25348_19501007", "url_checked", "confirmed")
     assert any("does not record how" in p for p in url_problems(data_copy))
     readme = data_copy / "README.md"
-    readme.write_text(readme.read_text() + "\n### Addresses confirmed later\n\n* https://digitalarchive.wilsoncenter."
-                      "org/document/ciphered-telegram-no-25348-roshchin-filippov-stalin (seen at ...)\n")
+    text = readme.read_text()
+    assert "### Addresses confirmed later\n\nNone yet." in text
+    readme.write_text(text.replace("### Addresses confirmed later\n\nNone yet.", "### Addresses confirmed later\n\n"
+                                   "* https://digitalarchive.wilsoncenter.org/document/ciphered-telegram-no-25348-"
+                                   "roshchin-filippov-stalin (the archive's own page, seen on ...)\n"))
     assert url_problems(data_copy) == [], "a recorded confirmation is accepted"
 
 
