@@ -133,7 +133,8 @@ def test_the_private_attribute_check_can_fail(tmp_path):
     assert "_lastKey" in attrs and any(c.func.attr == "use" for c in _calls(bad))
 
 
-_DOCTESTED = ["yalu.course", "yalu.paths", "yalu.dates", "yalu.citations", "yalu.records", "yalu.render", "yalu.timeline",
+_DOCTESTED = ["yalu.course", "yalu.paths", "yalu.dates", "yalu.citations", "yalu.records", "yalu.documents",
+              "yalu.render", "yalu.timeline",
               "yalu.calendar", "yalu.charts", "yalu.maps", "yalu.tables", "yalu.data", "yalu.exercises.onramp"]
 
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from yalu import documents
 from yalu import explorer as ex
 from yalu.errors import YaluError
 from yalu.records import records
@@ -77,7 +78,7 @@ def test_filters_offer_labels_not_ids(payload):
     stalin = [a for a in payload["actors"] if a["value"] == "stalin"]
     assert stalin and not stalin[0]["label"].startswith("stalin")
     assert {k["value"] for k in payload["kinds"]} == {"event", "troop_movement", "soviet_air", "communication",
-                                                      "claim"}
+                                                      "claim", "document"}
     assert [p["label"] for p in payload["periods"]] == ["1949", "Treaty talks", "Jun–Sep 1950", "1–19 Oct 1950"]
 
 
@@ -145,3 +146,31 @@ def test_the_vendored_library_is_the_recorded_version():
     assert f"vis-timeline {ex.VIS_VERSION}" in readme
     assert f"@version {ex.VIS_VERSION}" in ex.VIS_FILE.read_text(encoding="utf-8")[:400]
     assert (ex.STATIC / "vis-timeline-LICENSE.MIT.txt").exists()
+
+
+def test_documents_are_their_own_kind_with_what_they_bear_on(payload):
+    docs = {d["id"]: d for d in payload["documents"]}
+    assert len(docs) == 44 and all(d["kind"] == "document" for d in docs.values())
+    cable = docs["doc_cable_4785_19501011"]
+    assert cable["url"].startswith("https://digitalarchive.wilsoncenter.org/") and cable["start"] == "1950-10-11"
+    assert cable["linkText"] == "Wilson Center Digital Archive"
+    mirror = docs["doc_roshchin_filippov_19501003"]
+    assert "url" not in mirror and "not confirmed" in mirror["note"]
+    links = payload["links"]
+    assert {(li["document"], li["record"], li["relation"]) for li in links} >= {
+        ("doc_cable_4785_19501011", "ev_black_sea_meeting", "complicates"),
+        ("doc_roshchin_25553_19501012", "ev_black_sea_meeting", "complicates")}
+    drawn = {r["id"] for r in payload["records"] + payload["claims"]}
+    for li in links:  # a record that is not drawn brings its own words
+        assert li["document"] in docs
+        assert li["record"] in drawn or {"text", "date", "fromPaper"} <= set(li), li
+    assert len(links) == len(documents.links())
+
+
+def test_the_documents_explorer_opens_on_the_documents_with_a_fallback_list():
+    view = ex.explore(kind="documents", start="1950-10-01", end="1950-10-19")
+    assert view.view["kind"] == "document"
+    html = view._repr_mimebundle_()["text/html"]
+    assert "14 documents dated between 1 October 1950 and 19 October 1950" in html
+    assert html.count(ex.READ_AT_ARCHIVE) == 11, "three of the fourteen (mirror-only) have no confirmed address"
+    assert html.count("no confirmed web address") == 3

@@ -158,7 +158,7 @@ def test_calendar_numbers_do_not_overlap_and_the_line_passes_behind_the_boxes():
     assert all(p.get_facecolor()[3] == 1.0 for p in patches), "boxes are opaque, so the line never crosses a number"
     for t in numbers:
         assert t.get_fontsize() * SHOWN >= MIN_PX
-    assert [t.get_text() for t in ax.get_yticklabels()][:3] == [SIGNALS[s][2] for s in ROWS]
+    assert [t.get_text() for t in ax.get_yticklabels()][:4] == ["outside"] + [SIGNALS[s][2] for s in ROWS]
 
 
 def test_a_short_overview_keys_its_labels_in_date_order():

@@ -19,7 +19,8 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 from yalu.records import records
 from yalu.render import FONT_PT, PALETTE, STYLE, WIDTH_IN, Key, Picture, new_figure
 
-__all__ = ["Step", "STEPS", "SIGNALS", "calendar_steps", "october_calendar"]
+__all__ = ["Step", "STEPS", "SIGNALS", "Outside", "OUTSIDE", "REACH", "calendar_steps", "outside_steps",
+           "october_calendar"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,37 @@ SIGNALS = {  # colour, marker and word: the signal is never carried by colour al
     "stop": (PALETTE["vermillion"], "s", "STOP"),
 }
 ROWS = ("go", "wait", "stop")
+
+
+@dataclass(frozen=True)
+class Outside:
+    """A happening outside Beijing's decision, from outside the paper (context): found by its record id."""
+    key: str
+    label: str
+    reach: str  # "to" (sent to Beijing), "from" (sent from Beijing) or "elsewhere"
+    record: str
+
+
+# What Beijing could know, day by day: the context records of 1-19 October, and how each stood to Beijing.
+# Whether a message was addressed to or from Beijing is in the records; the "elsewhere" class says only that
+# the records do not say when, or whether, Beijing heard of it that day.
+OUTSIDE: tuple[Outside, ...] = (
+    Outside("stalin_request", "Stalin asks Mao for five or six divisions", "to", "ev_ctx_stalin_request_oct1"),
+    Outside("panikkar", "Zhou's warning through the Indian ambassador Panikkar", "from", "ev_ctx_zhou_panikkar"),
+    Outside("un_vote", "UN General Assembly resolution on Korea", "elsewhere", "ev_ctx_un_resolution"),
+    Outside("us_crossing", "US troops begin crossing the 38th parallel", "elsewhere", "ev_ctx_us_crosses_38th"),
+    Outside("cable_4785", "Stalin and Zhou's Cable No. 4785: no Soviet air cover for now", "to", "ev_ctx_cable_4785"),
+    Outside("wake", "Truman and MacArthur meet on Wake Island", "elsewhere", "ev_ctx_wake_island"),
+    Outside("pyongyang", "The US Eighth Army takes Pyongyang", "elsewhere", "ev_ctx_pyongyang_falls"),
+)
+REACH = {  # marker and words: the reach is never carried by the marker alone
+    "to": ("v", PALETTE["blue"], "sent to Beijing"),
+    "from": ("^", PALETTE["reddish_purple"], "sent from Beijing"),
+    "elsewhere": ("o", "#777777", "elsewhere; the records do not say when Beijing heard of it"),
+}
+#: Beside the paper's date of the Black Sea meeting: what the later documents suggest (context).
+BLACK_SEA_NOTE = ("the paper's date; Cable No. 4785 of 11 October and Mao's reply of 12 October point to "
+                  "10-11 October (context)")
 OCTOBER = (pd.Timestamp("1950-10-01"), pd.Timestamp("1950-10-19"))
 
 
@@ -96,6 +128,20 @@ def calendar_steps() -> list[dict]:
     return out
 
 
+def outside_steps() -> list[dict]:
+    """The context records of :data:`OUTSIDE` found in the data, in date order: key, label, reach, id, day."""
+    frame = records()
+    by_id = frame.set_index("id")
+    out = []
+    for o in OUTSIDE:
+        if o.record in by_id.index:
+            row = by_id.loc[o.record]
+            if OCTOBER[0] <= row["date_start"] and row["date_end"] <= OCTOBER[1]:
+                out.append({"key": o.key, "label": o.label, "reach": o.reach, "id": o.record,
+                            "start": row["date_start"], "end": row["date_end"], "date_text": row["date_text"]})
+    return sorted(out, key=lambda s: (s["start"], [o.key for o in OUTSIDE].index(s["key"])))
+
+
 def _when(s: dict) -> str:
     a, b = s["start"], s["end"]
     return f"{a.day} Oct" if a == b else f"{a.day}-{b.day} Oct"
@@ -103,32 +149,39 @@ def _when(s: dict) -> str:
 
 def october_calendar() -> Picture:
     """1-19 October 1950, one column per day: the go / stop / wait steps, as a :class:`yalu.render.Picture`."""
-    steps = calendar_steps()
+    steps, outside = calendar_steps(), outside_steps()
     with matplotlib.rc_context(STYLE):
-        fig, found = _draw(steps)
-    keys = [Key(n, f"{s['label']} ({SIGNALS[s['signal']][2]})", _when(s)) for n, s in enumerate(found, start=1)]
-    return Picture(fig, _alt(steps), keys=keys, drawing={"steps": steps, "found": found})
+        fig, found = _draw(steps, outside)
+    keys = [Key(n, f"{s['label']} ({SIGNALS[s['signal']][2]})"
+                + (f"; {BLACK_SEA_NOTE}" if s["key"] == "black_sea" else ""), _when(s))
+            for n, s in enumerate(found, start=1)]
+    first = len(found) + 1
+    keys += [Key(n, f"{o['label']} (context, {REACH[o['reach']][2]})", _when(o))
+             for n, o in enumerate(outside, start=first)]
+    return Picture(fig, _alt(steps, outside, first), keys=keys,
+                   drawing={"steps": steps, "found": found, "outside": outside})
 
 
-def _draw(steps: list[dict]):
+def _draw(steps: list[dict], outside: list[dict]):
     first, last = OCTOBER
     days = pd.date_range(first, last, freq="D")
-    width, height = WIDTH_IN, 2.9
+    width, height = WIDTH_IN, 3.4
     left = 0.75
     fig = new_figure(width, height)
     ax = fig.add_axes((left / width, 0.1 / height, 1 - (left + 0.1) / width, 1 - 0.85 / height))
     ax.set_xlim(0.5, len(days) + 0.5)
-    ax.set_ylim(3.5, -0.6)
+    ax.set_ylim(3.5, -1.6)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     ax.set_xticks(range(1, len(days) + 1), [f"{d.day}" for d in days])
     ax.xaxis.tick_top()
     ax.tick_params(axis="x", length=0, pad=2)
-    ax.set_yticks([0, 1, 2, 3], [SIGNALS[s][2] for s in ROWS] + ["in force"], weight="bold")
+    ax.set_yticks([-1, 0, 1, 2, 3], ["outside"] + [SIGNALS[s][2] for s in ROWS] + ["in force"], weight="bold")
     ax.tick_params(axis="y", length=0)
     ax.vlines([c + 0.5 for c in range(len(days) + 1)], 0, 1, transform=ax.get_xaxis_transform(), color="#DDDDDD",
               lw=0.6, zorder=0)
     ax.axhline(2.55, color="#999999", lw=0.6)
+    ax.axhline(-0.5, color="#999999", lw=0.6)
     fig.text(0.1 / width, 1 - 0.06 / height, "October 1950, day by day: go, stop, go", ha="left", va="top",
              fontsize=FONT_PT + 2, weight="bold")
 
@@ -146,6 +199,28 @@ def _draw(steps: list[dict]):
         xs, ys = zip(*centres, strict=True)
         ax.plot(xs, ys, color="#555555", lw=1.0, ls="--", zorder=1)  # behind the opaque boxes
 
+    # Outside Beijing's decision (context), numbered after the steps; two on one day sit side by side.
+    per_day: dict = {}
+    for o in outside:
+        per_day.setdefault(o["start"], []).append(o)
+    number = len(found)
+    outside_xy = {}
+    for day in sorted(per_day):
+        group = per_day[day]
+        for i, o in enumerate(group):
+            number += 1
+            x = day.day + (i - (len(group) - 1) / 2) * 0.66
+            marker, colour, _ = REACH[o["reach"]]
+            ax.plot([x], [-0.85], marker=marker, markersize=7, color=colour, zorder=3, ls="none")
+            ax.text(x, -1.25, str(number), ha="center", va="center", weight="bold", zorder=4)
+            outside_xy[o["key"]] = (x, -0.85)
+    # Mao's message of 2 October answered Stalin's request of 1 October: an arrow shows the reply.
+    decision = next((n for n, s in enumerate(found) if s["key"] == "decision"), None)
+    if "stalin_request" in outside_xy and decision is not None:
+        ax.annotate("", xy=(centres[decision][0] - 0.1, centres[decision][1] - 0.3),
+                    xytext=(outside_xy["stalin_request"][0] + 0.1, outside_xy["stalin_request"][1] + 0.12),
+                    arrowprops={"arrowstyle": "->", "color": "#333333", "lw": 1.0}, zorder=3)
+
     # The signal in force each day: that of the latest step begun by that day (word, not only colour).
     for d in days:
         now = [s for s in found if s["start"] <= d]
@@ -156,7 +231,7 @@ def _draw(steps: list[dict]):
     return fig, found
 
 
-def _alt(steps: list[dict]) -> str:
+def _alt(steps: list[dict], outside: list[dict] = (), first: int = 1) -> str:
     shown = [f"{_when(s)}: {s['label']} ({s['signal']})" for s in steps if s["id"] is not None]
     missing = [s["label"] for s in steps if s["id"] is None]
     if not shown:
@@ -168,4 +243,10 @@ def _alt(steps: list[dict]) -> str:
             f"Sequence of signals: {' - '.join(squeezed)}.")
     if missing:
         text += f" Not found in the data: {', '.join(missing)}."
+    if outside:
+        text += (f" A row above, from outside the paper, shows {len(outside)} numbered happenings outside Beijing's "
+                 "decision: " + "; ".join(f"{n}. {_when(o)}: {o['label']} ({REACH[o['reach']][2]})"
+                                          for n, o in enumerate(outside, start=first)) + ".")
+        if any(o["key"] == "stalin_request" for o in outside):
+            text += " An arrow joins Stalin's request of 1 October to the decision step of 2 October, which answered it."
     return text

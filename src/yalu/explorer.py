@@ -26,7 +26,7 @@ import ipywidgets
 import pandas as pd
 import traitlets
 
-from yalu import data, records, timeline
+from yalu import data, documents, records, timeline
 from yalu.citations import citer
 from yalu.course import BY_PHASE
 from yalu.dates import day_range, long_day, span_text
@@ -66,7 +66,9 @@ _CAPITALS = ["Beijing", "Moscow", "Pyongyang", "Seoul", "Washington and the UN",
 _NOTEBOOKS = {phase: (n.file, n.title) for phase, n in BY_PHASE.items()}
 
 _KIND_NAMES = {"event": "Event", "troop_movement": "Troop movement", "soviet_air": "Soviet air record",
-               "communication": "Communication", "claim": "Disputed claim"}
+               "communication": "Communication", "claim": "Disputed claim", "document": "Document"}
+#: The words of the link to a document's page at its archive.
+READ_AT_ARCHIVE = "Read the document at the archive"
 
 
 def _text(value) -> str:
@@ -120,6 +122,40 @@ def _record(row: dict, names: dict[str, str], cite) -> dict:
     }
 
 
+def _documents() -> list[dict]:
+    """Every document as the explorer draws it: its own kind and lane. Only what differs from one
+    document to the next is sent (the browser knows a document's kind name and link words)."""
+    if "documents" not in data.table_names():
+        return []
+    out = []
+    for row in documents.documents().to_dict("records"):
+        edtf = _text(row["date"])
+        start, end = row["date_start"], row["date_end"]
+        doc = {
+            "id": row["id"], "kind": "document", "title": _text(row["title"]), "summary": _text(row["summary"]),
+            "start": _iso(start), "end": _iso(end), "when": span_text(start, end),
+            "shape": _shape(edtf, start, end), "edtf": edtf, "dateText": _text(row["date_text"]),
+            "phase": str(row["phase"]), "author": _text(row["author"]), "recipient": _text(row["recipient"]),
+            "collection": _text(row["collection"]), "archiveRef": _text(row["archive_ref"]),
+            "language": _text(row["language"]), "translator": _text(row["translator"]), "note": _text(row["note"]),
+            "url": _text(row["url"]), "linkText": documents.read_link(row["url"]),
+        }
+        out.append({k: v for k, v in doc.items() if v != ""})
+    return out
+
+
+def _links(drawn: set[str]) -> list[dict]:
+    """Each link between a document and a record, once: the browser builds both sides from it. A record
+    that is not drawn (a claim with no date) brings its own words, date and origin."""
+    out = []
+    for li in documents.links().to_dict("records"):
+        link = {"document": li["document"], "record": li["record"], "relation": li["relation"], "note": li["note"]}
+        if li["record"] not in drawn:
+            link.update(text=li["record_text"], date=li["record_date"], fromPaper=bool(li["from_paper"]))
+        out.append(link)
+    return out
+
+
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -170,14 +206,16 @@ def payload() -> dict:
     cite = citer()
     recs = [_record(row, names, cite) for row in frame.to_dict("records")]
     claims, disputes = _claims()
+    docs = _documents()
+    links = _links({r["id"] for r in recs + claims}) if docs else []
     present = {a for r in recs for a in r["actorIds"]}
     actors = sorted(((names.get(a, a.replace("_", " ")), a) for a in present), key=lambda t: t[0].lower())
     phases = [p for p in records.phases() if any(r["phase"] == p for r in recs)]
     return {
-        "records": recs, "claims": claims, "disputes": disputes,
+        "records": recs, "claims": claims, "disputes": disputes, "documents": docs, "links": links,
         "phases": [{"value": p, "label": p.capitalize()} for p in phases],
         "actors": [{"value": a, "label": label} for label, a in actors],
-        "kinds": [{"value": k, "label": _KIND_NAMES[k]} for k in [*records.KINDS, "claim"]],
+        "kinds": [{"value": k, "label": _KIND_NAMES[k]} for k in [*records.KINDS, "claim"] + (["document"] if docs else [])],
         "lanes": [{"value": k, "label": v} for k, v in LANES.items()],
         "capitals": _CAPITALS,
         "periods": [{"key": k, "label": label, "start": s, "end": e} for k, label, s, e in PERIODS],
@@ -267,12 +305,28 @@ def _claims_fallback(start, end) -> tuple[str, str, int]:
     return f'<div class="yalu-fallback"><p>{html.escape(alt)}</p>{"".join(blocks)}{note}</div>', alt, len(kept)
 
 
+def _documents_fallback(start, end) -> tuple[str, str, int]:
+    """The static view of the documents: each in the range with its date and where to read it."""
+    docs = documents.documents()
+    docs = docs[(docs["date_end"] >= start) & (docs["date_start"] <= end)]
+    items = "".join(
+        f"<li>{html.escape(_text(d['date_text']))}: {html.escape(_text(d['title']))} "
+        + (f'(<a href="{html.escape(d["url"], quote=True)}" target="_blank" rel="noopener">{READ_AT_ARCHIVE}</a>)'
+           if _text(d["url"]) else "(no confirmed web address)") + "</li>"
+        for d in docs.to_dict("records"))
+    alt = f"{len(docs)} documents dated between {long_day(start)} and {long_day(end)}, listed by date."
+    note = ("<p><small>A static view. Run the cell to see the documents on the timeline explorer, in their own "
+            "lane, with what each bears on.</small></p>")
+    return f'<div class="yalu-fallback"><p>{html.escape(alt)}</p><ul>{items}</ul>{note}</div>', alt, len(docs)
+
+
 def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="actor") -> Explorer:
     """The timeline explorer, opening on these filters and dates.
 
     ``phase``, ``actor`` (a people id) and ``kind`` set the filters the reader can then change;
     ``start`` and ``end`` (like ``"1950-10-01"``) the dates it opens on, by default the span of the
-    records the filters keep; ``lanes`` is ``"actor"`` (one row per capital), ``"kind"`` or ``"phase"``.
+    records the filters keep (``kind="claim"`` or ``kind="document"`` opens on the disputed claims or the
+    primary documents); ``lanes`` is ``"actor"`` (one row per capital), ``"kind"`` or ``"phase"``.
     """
     if not isinstance(lanes, str) or lanes not in LANES:
         raise YaluError(f"lanes must be one of {', '.join(map(repr, LANES))}, not {lanes!r}")
@@ -284,9 +338,11 @@ def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="acto
             kind = kind[0]
         if str(kind).strip().lower() in ("claim", "claims"):
             kinds = "claim"
+        elif str(kind).strip().lower() in ("document", "documents"):
+            kinds = "document"
         else:  # records() checks the name and says which kinds there are
             kinds = str(records.records(kind=kind)["kind"].iloc[0])
-    frame = records.records(phase=phase, actor=actor, kind=None if kinds == "claim" else kinds)
+    frame = records.records(phase=phase, actor=actor, kind=None if kinds in ("claim", "document") else kinds)
     s, e = day_range(start, end)
     if s is None and e is None and phase is None and len(frame):
         # The story's two years, not 1920-1992: the few early and late records would flatten them.
@@ -300,6 +356,8 @@ def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="acto
         raise YaluError(f"the range ends ({long_day(e)}) before it starts ({long_day(s)}); give a later end date")
     if kinds == "claim":
         fallback, alt, n = _claims_fallback(s, e)
+    elif kinds == "document":
+        fallback, alt, n = _documents_fallback(s, e)
     else:
         shown = records.select(frame, s, e)
         n = len(shown)

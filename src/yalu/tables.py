@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from yalu import data
+from yalu import data, documents
 from yalu.citations import citer
 from yalu.errors import YaluError
 
@@ -85,6 +85,16 @@ DEFAULT_COLUMNS = {  # at most five, plus the Source column
     "claims": ["date_text", "claimed_by", "claimant_kind", "claim"],
     "conflicts": ["topic", "question", "status"],
     "sources": ["footnote", "kind", "status", "citation"],
+    "documents": ["date_text", "title", "author", "summary", "url"],
+}
+
+#: Headings that differ for the documents table: its dates and titles are the archive's, not the paper's.
+TABLE_LABELS = {
+    "documents": {"date_text": "Date", "title": "Title (as the archive gives it)", "author": "Author or sender",
+                  "recipient": "Recipient", "collection": "Archive", "archive_ref": "Archive reference",
+                  "url": "Read it at the archive", "summary": "Summary (our words)", "kind": "Kind of document",
+                  "language": "Original language", "translator": "Translator", "note": "Note",
+                  "url_checked": "Web address"},
 }
 
 
@@ -205,6 +215,8 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
     if phase is not None and "phase" in frame.columns:
         phases = [phase] if isinstance(phase, str) else list(phase)
         frame = frame[frame["phase"].astype("string").isin(phases)]
+    if name == "document_links":
+        return _links_table(frame, columns, caption)
     if where is not None and not isinstance(where, dict):
         raise YaluError("where= takes a dict of column and value, e.g. where={'status': 'promised'}")
     for col, value in (where or {}).items():
@@ -238,7 +250,9 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
     columns = list(columns)
     if "id" in columns:
         raise YaluError("row ids are internal to the data; show a readable column instead (e.g. 'date_text')")
+    labels = {**COLUMN_LABELS, **TABLE_LABELS.get(name, {})}
     out = pd.DataFrame(index=frame.index)
+    url_links = {}
     for col in columns:
         if col == "strength":
             pairs = zip(frame["strength_min"], frame["strength_max"], strict=True)
@@ -252,15 +266,19 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
             raise YaluError(f"the table has no column {col!r}; its columns are: {', '.join(frame.columns)}")
         elif col in ("quote", "evidence"):
             fn = frame["footnote"] if "footnote" in frame.columns else [None] * len(frame)
-            out[COLUMN_LABELS[col]] = [_quoted(t, f) for t, f in zip(frame[col], fn, strict=True)]
+            out[labels[col]] = [_quoted(t, f) for t, f in zip(frame[col], fn, strict=True)]
+        elif col == "url":
+            words = [documents.read_link(u) for u in frame[col]]
+            out[labels[col]] = [w or "no confirmed web address" for w in words]
+            url_links[len(out.columns) - 1] = [None if not w else u for w, u in zip(words, frame[col], strict=True)]
         elif col in ("actors", "recipients", "sender"):
-            out[COLUMN_LABELS[col]] = [
+            out[labels[col]] = [
                 ", ".join(person(p) for p in (v if isinstance(v, list) else [v])) if not _blank(v) else ""
                 for v in frame[col]
             ]
         else:
             series = frame[col]
-            label = COLUMN_LABELS.get(col, col.replace("_", " ").capitalize())
+            label = labels.get(col, col.replace("_", " ").capitalize())
             if isinstance(series.dtype, pd.CategoricalDtype):
                 out[label] = [readable(v) for v in series]
             elif pd.api.types.is_datetime64_any_dtype(series):
@@ -278,7 +296,31 @@ def show(frame: pd.DataFrame, columns: Iterable[str] | None = None, *, phase: st
         out[COLUMN_LABELS["source"]] = [c.short for c in cites]
         col = len(out.columns) - 1
         links = {(r, col): c.html() for r, c in enumerate(cites) if c.url}
+    for col, urls in url_links.items():
+        for r, url in enumerate(urls):
+            if url:
+                links[(r, col)] = (f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">'
+                                   f"{html.escape(out.iloc[r, col])}</a>")
     return Table(out.reset_index(drop=True).astype(str), caption=caption, links=links)
+
+
+_LINK_COLUMNS = {"title": "Document", "doc_date": "Document's date", "relation": "Relation",
+                 "record_text": "Record it bears on", "record_date": "Record's date (as its source words it)",
+                 "record_kind": "Kind of record", "note": "How they relate (our words)"}
+
+
+def _links_table(frame: pd.DataFrame, columns, caption) -> Table:
+    """The link table for reading: the document's title and the record's words, never their ids."""
+    joined = documents.links()
+    joined = joined[joined["id"].isin(set(frame["id"]))]
+    if isinstance(columns, str):
+        columns = [columns]
+    columns = list(columns or ["title", "relation", "record_text", "note"])
+    unknown = [c for c in columns if c not in _LINK_COLUMNS]
+    if unknown:
+        raise YaluError(f"the link table can show {', '.join(_LINK_COLUMNS)}; not {', '.join(unknown)}")
+    out = pd.DataFrame({_LINK_COLUMNS[c]: joined[c].astype(str) for c in columns})
+    return Table(out.reset_index(drop=True), caption=caption)
 
 
 def _try_load(name: str):

@@ -5,7 +5,7 @@
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DAY = 24 * 60 * 60 * 1000;
-const KIND_GLYPH = { event: "●", troop_movement: "▲", soviet_air: "◆", communication: "■", claim: "≠" };
+const KIND_GLYPH = { event: "●", troop_movement: "▲", soviet_air: "◆", communication: "■", claim: "≠", document: "¶" };
 const SHAPE_TEXT = {
   day: "one known day (drawn as a point)",
   span: "a known span of days (drawn as a bar)",
@@ -143,15 +143,26 @@ function render({ model, el }) {
 }
 
 function build(root, view, data, vis) {
-  const all = [...data.records, ...data.claims];
+  const docs = (data.documents || []).map((d) => ({ ...d, kindName: "Document", actors: [], actorIds: [] }));
+  const all = [...data.records, ...data.claims, ...docs];
   const byId = new Map(all.map((r) => [r.id, r]));
   const disputes = new Map(data.disputes.map((d) => [d.id, d]));
+  // Each link between a document and a record, seen from both sides.
+  const docsOf = new Map();
+  const bearsOn = new Map();
+  for (const li of data.links || []) {
+    if (!docsOf.has(li.record)) docsOf.set(li.record, []);
+    docsOf.get(li.record).push(li);
+    if (!bearsOn.has(li.document)) bearsOn.set(li.document, []);
+    bearsOn.get(li.document).push(li);
+  }
   const state = {
     phase: view.phase || "", actor: view.actor || "", kind: view.kind || "", lanes: view.lanes || "actor",
     terms: [], selected: null,
   };
   for (const r of all) {
-    r.haystack = [r.title, r.summary, r.place, r.claimedBy || "", ...(r.actors || [])].join(" ").toLowerCase();
+    r.haystack = [r.title, r.summary || "", r.place || "", r.claimedBy || "", r.author || "", r.recipient || "",
+      ...(r.actors || [])].join(" ").toLowerCase();
   }
 
   // ---- controls
@@ -198,7 +209,9 @@ function build(root, view, data, vis) {
     "aria-describedby": help.id,
   });
   const spoken = h("p", { class: "yx-sr", "aria-live": "polite" });
-  const detail = h("section", { class: "yx-detail", "aria-label": "Record details", tabindex: "-1" });
+  // Its own name: a notebook may show several explorers, and no two landmarks may share a name.
+  const detail = h("section", { class: "yx-detail", "aria-label": `Details, ${root.getAttribute("aria-label")}`,
+    tabindex: "-1" });
   const main = h("div", { class: "yx-main" }, h("div", { class: "yx-tlwrap" }, tlBox, help), detail);
   root.replaceChildren(filters, nav, h("div", { class: "yx-bar yx-info" }, legend, readout), main, spoken);
   placeholder();
@@ -206,19 +219,23 @@ function build(root, view, data, vis) {
   // ---- lanes and items
   function laneOf(r) {
     if (r.kind === "claim") return `dispute:${r.conflict}`;
+    if (r.kind === "document") return "documents";
     if (state.lanes === "kind") return `kind:${r.kind}`;
     if (state.lanes === "phase") return `phase:${r.phase}`;
     return `capital:${r.capital}`;
   }
   function groupsFor() {
     let lanes;
-    if (state.lanes === "kind") lanes = data.kinds.filter((k) => k.value !== "claim").map((k) => [`kind:${k.value}`, k.label]);
+    if (state.lanes === "kind") {
+      lanes = data.kinds.filter((k) => k.value !== "claim" && k.value !== "document").map((k) => [`kind:${k.value}`, k.label]);
+    }
     else if (state.lanes === "phase") lanes = data.phases.map((p) => [`phase:${p.value}`, p.label]);
     else lanes = data.capitals.map((c) => [`capital:${c}`, c]);
+    if (docs.length) lanes = lanes.concat([["documents", "Documents"]]);
     lanes = lanes.concat(data.disputes.map((d) => [`dispute:${d.id}`, `Disputed: ${d.topic}`]));
     return lanes.map(([id, label], order) => ({
       id, order, content: h("span", { class: "yx-lane" }, label),
-      className: id.startsWith("dispute:") ? "yx-dispute-lane" : "",
+      className: id.startsWith("dispute:") ? "yx-dispute-lane" : id === "documents" ? "yx-document-lane" : "",
     }));
   }
   function matches(r) {
@@ -316,18 +333,88 @@ function build(root, view, data, vis) {
       h("p", {}, "Click a record, or move to it with the arrow keys in the timeline and press Enter, "
         + "to read its dates, summary, evidence and source here."));
   }
+  // A record or document named in a panel: opened in the timeline when the filters show it,
+  // else read in the panel alone.
+  function open_(id) {
+    if (shown.get(id)) select_(id, { move: true, open: true });
+    else if (byId.get(id)) show(byId.get(id), true);
+  }
+  function technical(r) {
+    return h("details", { class: "yx-tech" }, h("summary", {}, "Technical details"),
+      h("p", { class: "yx-fact" }, h("b", {}, "EDTF date: "), r.edtf ? h("code", {}, r.edtf) : "none",
+        r.shape ? ` (${SHAPE_TEXT[r.shape]})` : ""),
+      r.when ? h("p", { class: "yx-fact" }, h("b", {}, "Drawn over: "), r.when) : null);
+  }
+  function readLink(d) {
+    return d.url
+      ? h("a", { class: "yx-read", href: d.url, target: "_blank", rel: "noopener" }, "Read the document at the archive")
+      : h("span", { class: "yx-note" }, "no confirmed web address; find it by its title, date and reference");
+  }
+  function showDocument(r, focus) {
+    const parts = [
+      h("h3", { class: "yx-dtitle", tabindex: "-1" }, r.title),
+      h("p", { class: "yx-kindline" }, `${KIND_GLYPH.document} ${r.kindName} · ${r.when}`),
+      h("p", { class: "yx-fact" }, h("b", {}, "Date: "), r.dateText),
+      h("p", { class: "yx-fact" }, readLink(r), r.url && r.linkText ? ` (${r.linkText})` : ""),
+      h("p", { class: "yx-fact yx-cite" }, h("b", {}, "Archive: "), r.collection, r.archiveRef ? `; ${r.archiveRef}` : ""),
+      h("p", { class: "yx-summary" }, h("b", {}, "Summary (our words): "), r.summary),
+      r.author ? h("p", { class: "yx-fact" }, h("b", {}, "From: "), r.author,
+        r.recipient ? [h("b", {}, " To: "), r.recipient] : "") : null,
+      r.language || r.translator ? h("p", { class: "yx-fact" }, h("b", {}, "Original language: "), r.language || "not given",
+        r.translator ? `; translated by ${r.translator}` : "") : null,
+      r.note ? h("p", { class: "yx-fact" }, h("b", {}, "Note: "), r.note) : null,
+    ];
+    const on = bearsOn.get(r.id) || [];
+    if (on.length) {
+      parts.push(h("h4", {}, "What it bears on"), h("ul", { class: "yx-docs" }, on.map((b) => {
+        const rec = byId.get(b.record);
+        const fromPaper = rec ? !rec.context : b.fromPaper;
+        const date = rec ? rec.dateText : b.date;
+        return h("li", {},
+          h("span", { class: `yx-rel yx-rel-${b.relation.replace(/ /g, "_")}` }, b.relation), " ",
+          rec
+            ? h("button", { type: "button", class: "yx-link", onclick: () => open_(b.record) }, rec.title)
+            : h("span", {}, b.text),
+          ` (${fromPaper ? "the paper" : "outside the paper"}${date ? `, ${date}` : ""}): ${b.note}`);
+      })));
+    }
+    if (r.notebook) {
+      parts.push(h("p", {}, h("a", { href: r.notebook, target: "_blank", rel: "noopener" }, `Read on in ${r.notebookTitle}`)));
+    }
+    parts.push(technical(r));
+    detail.replaceChildren(...parts.filter(Boolean));
+    detail.scrollTop = 0;
+    if (focus) detail.querySelector(".yx-dtitle").focus();
+  }
+  // What a student came for first: the title, the date as the paper words it, the paper's own
+  // words and the citation; then the documents; the EDTF string last, folded away.
   function show(r, focus) {
+    if (r.kind === "document") { showDocument(r, focus); return; }
     const parts = [
       h("h3", { class: "yx-dtitle", tabindex: "-1" }, r.title),
       h("p", { class: "yx-kindline" }, `${KIND_GLYPH[r.kind]} ${r.kindName} · ${r.when || "no date given"}`),
       h("p", { class: "yx-fact" }, h("b", {}, "Date in the paper: "), r.dateText || "not given"),
-      h("p", { class: "yx-fact" }, h("b", {}, "EDTF: "), r.edtf ? h("code", {}, r.edtf) : "none",
-        r.shape ? ` (${SHAPE_TEXT[r.shape]})` : ""),
+    ];
+    if (r.evidence) parts.push(h("p", { class: "yx-fact yx-evlabel" }, h("b", {}, "The paper's words:")), h("blockquote", { class: "yx-evidence" }, r.evidence));
+    else if (r.context) parts.push(h("p", { class: "yx-note" }, "No excerpt: this fact comes from outside the paper."));
+    parts.push(h("p", { class: "yx-cite" }, h("b", {}, "Source: "), r.citation,
+      r.url ? [" ", h("a", { href: r.url, target: "_blank", rel: "noopener" }, r.citationShort.replace(/^Context: /, ""))] : null));
+    const linked = docsOf.get(r.id) || [];
+    if (linked.length) {
+      parts.push(h("h4", {}, "Documents"), h("ul", { class: "yx-docs" }, linked.map((li) => {
+        const d = byId.get(li.document);
+        return h("li", {},
+          h("span", { class: `yx-rel yx-rel-${li.relation.replace(/ /g, "_")}` }, li.relation), " ",
+          h("button", { type: "button", class: "yx-link", onclick: () => open_(d.id) }, d.title),
+          ` (${d.dateText}): ${li.note} `, readLink(d));
+      })));
+    }
+    parts.push(
+      r.summary ? h("p", { class: "yx-summary" }, r.summary) : null,
       r.actors && r.actors.length ? h("p", { class: "yx-fact" }, h("b", {}, "Who: "), r.actors.join(", ")) : null,
       r.claimedBy ? h("p", { class: "yx-fact" }, h("b", {}, "Claimed by: "), r.claimedBy) : null,
       r.place ? h("p", { class: "yx-fact" }, h("b", {}, "Where: "), r.place) : null,
-      r.summary ? h("p", { class: "yx-summary" }, r.summary) : null,
-    ];
+    );
     if (r.kind === "claim") {
       const d = disputes.get(r.conflict);
       parts.push(h("h4", {}, "Other versions of this question"), h("p", {}, d.question),
@@ -338,14 +425,11 @@ function build(root, view, data, vis) {
             : h("span", {}, `${v.claimedBy} (no date given)`),
           `: ${v.claim}`))));
     }
-    if (r.evidence) parts.push(h("h4", {}, "The paper's words"), h("blockquote", {}, r.evidence));
-    else if (r.context) parts.push(h("p", { class: "yx-note" }, "No excerpt: this fact comes from outside the paper."));
     if (r.quote) parts.push(h("h4", {}, "Quoted in the paper"), h("blockquote", {}, r.quote));
-    parts.push(h("h4", {}, "Source"), h("p", { class: "yx-cite" }, r.citation,
-      r.url ? [" ", h("a", { href: r.url, target: "_blank", rel: "noopener" }, r.citationShort.replace(/^Context: /, ""))] : null));
     if (r.notebook) {
       parts.push(h("p", {}, h("a", { href: r.notebook, target: "_blank", rel: "noopener" }, `Read on in ${r.notebookTitle}`)));
     }
+    parts.push(technical(r));
     detail.replaceChildren(...parts.filter(Boolean));
     detail.scrollTop = 0;
     if (focus) detail.querySelector(".yx-dtitle").focus();
