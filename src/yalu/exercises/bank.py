@@ -221,8 +221,8 @@ s1.add(OrderQuestion(
     items={k: v[1] for k, v in Q1_ITEMS.items()},
     expected=chronological("events", {k: v[0] for k, v in Q1_ITEMS.items()}),
     explain="Mikoyan's visit (dated from an outside source, marked as context) comes months before the "
-            "July-August air-force talks, which the paper dates day by day (footnotes 32-33): the order shows "
-            "the contacts of 1949 building up from a visit to concrete requests.",
+            "July-August air-force talks, which the paper dates day by day (footnotes 32-33): a visit early in the "
+            "year, concrete requests in the summer.",
 ))
 s1.add(ChoiceQuestion(
     "q2", "contextualisation", reread("01", "2. Mikoyan's visit", "events", "the rows of 1949, by date_start"),
@@ -258,8 +258,8 @@ s1.add(WrittenQuestion(
          "answer to those at home who hoped for a middle course), each with its footnote, says which weighed "
          "most and why, and notes that the evidence is the CCP's own writing.",
          "The two-camp view came first: Chen's evidence (fn. 2) shows the leaders saw no middle ground between "
-         "Moscow and Washington. The fear of an American intervention (fn. 3-6) made the choice urgent, and it "
-         "also answered the democratic parties (fn. 7). All of this is the CCP's own writing, so it shows the "
+         "Moscow and Washington. The fear of an American intervention (fn. 3-6) added a reason of security, and "
+         "the choice also answered the democratic parties (fn. 7). All of this is the CCP's own writing, so it shows the "
          "stated reasons, not how they were weighed.",
          (FN(2), "Chen, fn. 3-6", FN(7))),
         ("Names two causes with their evidence, but does not weigh them or say what kind of evidence it is.",
@@ -389,8 +389,8 @@ s2.add(OrderQuestion(
     "q1", "chronology", reread("02", "1. Recognition", "events", "the rows of phase 'treaty', sorted by date_start"),
     items={k: v[1] for k, v in Q2_ITEMS.items()},
     expected=chronological("events", {k: v[0] for k, v in Q2_ITEMS.items()}),
-    explain="Zhou travelled only after the Tass interview: the order is part of the argument about what broke "
-            "the stand-off. The signing date comes from an outside source (FRUS, marked as context): the "
+    explain="Zhou travelled only after 2 January, the day of the Tass interview and of Mao's three options: the "
+            "order is part of the argument about what broke the stand-off. The signing date comes from an outside source (FRUS, marked as context): the "
             "extract's pages on the signing are missing.",
 ))
 s2.add(NamesQuestion(
@@ -410,9 +410,10 @@ s2.add(ChoiceQuestion(
               "that began in Moscow."),
         "b": ("The arrival of Zhou's delegation in Moscow",
               "Zhou arrived on 20 January 1950 (footnote 55): a result of the breakthrough, not its cause."),
-        "c": ("Mao's interview and the three options put to Molotov",
-              "On 2 January Tass published Mao's interview, and the same day Mao put three options to Molotov and "
-              "Mikoyan; Molotov backed a new treaty and Mao then called Zhou to Moscow (footnotes 53-54)."),
+        "c": ("Mao's three options, put to Molotov and Mikoyan",
+              "On the evening of 2 January, the day Tass published Mao's interview (footnote 53), Mao put three "
+              "options to Molotov and Mikoyan; Molotov backed a new treaty and Mao then called Zhou to Moscow "
+              "(footnote 54)."),
         "d": ("Stalin's talks with Mao of 22 January 1950",
               "Those talks (an outside source, marked as context) came after the breakthrough."),
     },
@@ -455,8 +456,8 @@ s2.add(ChoiceQuestion(
     "q6", "contextualisation", reread("02", "3. Mao's journey and the standoff in Moscow", None, "footnotes 45-49"),
     options={
         "a": ("Whether Stalin would agree to replace the 1945 treaty",
-              "Mao did not know: that is why he left the question of calling Zhou to Stalin, to sound out his "
-              "intentions (footnotes 45-49)."),
+              "Mao did not know: the surviving text speaks of an intention to sound out what Stalin had in mind, "
+              "and Mao left it to Stalin whether Zhou should come (footnotes 45-49)."),
         "b": ("That the treaty would bring a credit of US$300 million",
               "The terms are known from the treaty of February 1950 (FRUS, an outside source): no one could know "
               "them in December 1949."),
@@ -489,11 +490,12 @@ s2.add(WrittenQuestion(
     min_words=25, max_words=150,
     key_terms=(("zhou",), ("stalin",), ("treaty",), ("2 january", "tass", "molotov", "three options")),
     rubric=rubric(
-        ("Sets out Chen's reading (Mao left it to Stalin whether Zhou should come, to sound out whether Stalin "
+        ("Sets out the reading (Mao left it to Stalin whether Zhou should come, to sound out whether Stalin "
          "would replace the 1945 treaty), supports it with the sequence of the talks up to 2 January 1950, and "
-         "says what limits it: pages of the extract are missing in the middle of the story, and Mao's cable of "
-         "2 January (outside the paper) reports the result, not Mao's motive.",
-         "Chen reads the Zhou question as Mao's way of testing Stalin: Mao wanted a new treaty to replace the "
+         "says what limits it: the sentence on sounding out Stalin begins on a missing page, pages are missing in "
+         "the middle of the story, and Mao's cable of 2 January (outside the paper) reports the result, not his "
+         "motive.",
+         "Read this way, the Zhou question was Mao's way of testing Stalin: Mao wanted a new treaty to replace the "
          "1945 one (fn. 45) but would not ask outright. Stalin's answer, that there was no use calling Zhou until "
          "they knew what to work out (fn. 49), fits that reading, and Zhou was called only once Molotov backed a "
          "new treaty on 2 January (fn. 54). Mao's own cable of that day confirms the turn, not the tactic, and "
@@ -626,8 +628,8 @@ s3.add(ChoiceQuestion(
     "q6", "causation", reread("03", "5. The Taiwan campaign postponed", "events"),
     options={
         "a": ("Acheson's speech of 12 January 1950 on the US perimeter",
-              "That speech left Taiwan outside the US defensive perimeter: if anything it made a Taiwan campaign "
-              "look safer (footnote 64)."),
+              "That speech left Taiwan outside the US defensive perimeter (footnote 64); it came months before the "
+              "postponement and put no US forces in the way."),
         "b": ("Stalin's reply of 14 May 1950 on Kim's plan",
               "That telegram is about Kim's move toward reunification needing China's agreement, not about Taiwan."),
         "c": ("Truman's order of 27 June 1950 on the Seventh Fleet",
@@ -747,7 +749,7 @@ s4.add(ChoiceQuestion(
               "The paper says the landing of 15 September changed the trend of the war, that the border was now "
               "menaced, and that the leadership acted at once: the CMCC decided on 17 September (footnote 84)."),
         "b": ("Stalin's promise of an air umbrella over Korea",
-              "The paper gives no date for that understanding and presents it after the step-up, as a firmer "
+              "The paper gives no date for that understanding and presents it after the step-up, as a stronger "
               "basis for Mao, not its cause (footnote 86)."),
         "c": ("The UN General Assembly's resolution of 7 October",
               "That resolution came three weeks later (an outside source)."),
@@ -765,8 +767,8 @@ s4.add(ChoiceQuestion(
               "That understanding came only after Inchon (footnote 86)."),
         "b": ("That Beijing and Moscow kept in contact that summer",
               "Chen takes the division, which came 'following the agreement of the Chinese and Soviet governments', "
-              "as a clear indication of such contacts, though no record of top-level talks has been released "
-              "(footnote 83)."),
+              "as a clear indication of such contacts, though no Chinese source had released top-level talks for "
+              "that summer (footnote 83)."),
         "c": ("That Soviet pilots were already fighting over Korea in 1950",
               "The division was sent to defend Northeast China, not to fight in Korea."),
         "d": ("That the Soviet air force ran pilot schools in Manchuria",
@@ -902,11 +904,11 @@ s5.add(ChoiceQuestion(
     "q5", "interpretation", reread("05", "Go: 13 October", "events", "the rows of 8-19 October"),
     options={
         "a": ("The Politburo's decision of 13 October to go on",
-              "That decision, taken without air cover, is what Chen's reading rests on (footnote 99)."),
+              "That decision, taken without air cover, is the strongest support for Chen's reading (footnote 99)."),
         "b": ("Mao's halt of 12 October, after the news on air cover",
-              "The halt came within a day of the message that air cover could not be given (footnote 98; Cable No. "
-              "4785, an outside source). It lasted one night, so the reading can absorb it, but for that night "
-              "the missing air cover did stop the move."),
+              "The halt came the day after the message that air cover could not be given (footnote 98; Cable No. "
+              "4785, an outside source). It was lifted after the overnight meeting of 13 October (footnote 99), so "
+              "the reading can absorb it, but for a time the missing air cover did stop the move."),
         "c": ("The crossing of the Yalu on 19 October",
               "The crossing went ahead without Soviet aircraft over Korea: it fits Chen's reading."),
         "d": ("Mao's formal order of 8 October to enter the war",
@@ -940,7 +942,8 @@ s5.add(WrittenQuestion(
          "first, hold bases in the mountains north of the Pyongyang-Wonsan line; staying out would let the enemy "
          "reach the Yalu and tie down the border army) against Chen's wider cause (Mao's revolutionary outlook); "
          "says what the missing air cover changed (the defensive plan of 14 October); uses the footnotes.",
-         "The Politburo judged it still advantageous to send troops: the CPV could beat the South Korean army and "
+         "The Politburo judged it still advantageous to send troops: the CPV could cope with the South Korean army "
+         "with certainty and "
          "hold bases north of the Pyongyang-Wonsan line, while staying out would let the enemy reach the Yalu "
          "and tie down the border army (Mao's cable to Zhou, after fn. 99). Chen puts a deeper cause behind "
          "this, Mao's view of an Eastern and world revolution. The missing air cover did not stop the move but "
@@ -1068,7 +1071,8 @@ s6.add(ChoiceQuestion(
               "The meeting does not depend on either version of the message."),
     },
     accepted={"a"},
-    explain="The other claims stand either way; only this one needs rewriting if the Chinese text was never sent.",
+    explain="Of these four, only this claim depends on the Chinese text having been sent; other parts of Chen's "
+            "account of early October may need rethinking too.",
 ))
 s6.add(ChoiceQuestion(
     "q6", "sourcing", reread("06", "Interviews", None, "footnotes 30-31"),
@@ -1147,13 +1151,13 @@ s6.add(WrittenQuestion(
          "the decision; supports it with at least three dated rows (events, claims, conflicts, soviet_air), each "
          "with its source; weighs the two versions of 2 October and says how the thesis changes if either was "
          "the text Stalin received; keeps open what the sources leave open.",
-         "Beijing leaned toward intervening from early October but decided firmly only on 13 October, and the "
-         "alliance shaped how rather than whether. The Chinese text of 2 October announces a decision (fn. 90), "
+         "Mao formally ordered the entry on 8 October (fn. 92), but the decision was tested and confirmed only "
+         "on 13 October, and the alliance shaped how rather than whether China went in. The Chinese text of 2 October announces a decision (fn. 90), "
          "the Russian one urges caution; if the Russian text is what Stalin received, the decision was less firm "
          "on 2 October than Chen thought. The halt of 12 October (fn. 98) followed Cable No. 4785 on air cover; "
          "the Politburo went on without it on 13 October (fn. 99); the plan of 14 October became defensive (fn. "
          "102). Which text was sent stays open.",
-         (FN(90), FN(98), FN(99), FN(102), D34, ROSHCHIN_1003)),
+         (FN(90), FN(92), FN(98), FN(99), FN(102), D34, ROSHCHIN_1003)),
         ("States a thesis and uses dated rows, but weighs only one version of 2 October or does not say how "
          "the thesis would change.",
          "Mao decided early in October (fn. 90) and kept to it: even after the halt of 12 October (fn. 98) the "
