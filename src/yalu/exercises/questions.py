@@ -6,10 +6,10 @@ A question turns a plain answer (see :mod:`yalu.exercises.answers`) into a
 ``attempted`` (a written answer, reviewed by the student against a rubric and by the
 instructor). No message states the accepted answer.
 
->>> q = NumberQuestion("q1", "tables", Reread("01_leaning_to_one_side.ipynb", "4. Air aid"),
+>>> q = NumberQuestion("q1", "look-up", Reread("01_leaning_to_one_side.ipynb", "4. Air aid"),
 ...                    expected=lambda: 4, unit="items")
 >>> es = ExerciseSet("98", "98_demo", "Demo", "none.ipynb"); _ = es.add(q)
->>> judge(es, "q1", 4).status, judge(es, "q1", 5).status, judge(es, "q1", "4").status
+>>> judge(es, "q1", 4).status, judge(es, "q1", 5).status, judge(es, "q1", "some").status
 ('correct', 'not_yet', 'invalid')
 """
 from __future__ import annotations
