@@ -363,6 +363,8 @@ def test_the_guide_lists_every_question_with_its_kind_and_the_shares_hold():
     rows = guide_list()
     assert rows == [(es.set_id, qid, q.kind) for es in SETS for qid, q in es.questions.items()]
     assert not shares_problems(rows), shares_problems(rows)
+    stated = re.search(r"are (\d+) of the (\d+) questions", GUIDE.read_text(encoding="utf-8"))
+    assert stated and (int(stated[1]), int(stated[2])) == (sum(k in RECALL_KINDS for *_, k in rows), len(rows))
 
 
 def test_the_share_check_fails_on_a_broken_list():
