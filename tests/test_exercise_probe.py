@@ -174,7 +174,8 @@ def shown(fn, *args) -> str:
 def probe():
     """Run the probe; return the counts and the list of problems found."""
     counts = {"questions": 0, "answers": 0, "tracebacks": 0, "long echoes": 0, "grader disagrees": 0,
-              "right forms": 0, "right forms refused": 0, "answer named": 0, "hostile accepted": 0}
+              "right forms": 0, "right forms refused": 0, "answer named": 0, "hostile accepted": 0,
+              "wrong choices": 0, "rubric shown early": 0}
     problems: list[str] = []
     for set_id in SET_IDS:
         es = get_set(set_id)
@@ -202,6 +203,9 @@ def probe():
                 if out.split("\n", 1)[0].endswith(": correct."):
                     counts["hostile accepted"] += 1
                     problems.append(f"{set_id} {qid} {label}: accepted")
+                if isinstance(q, WrittenQuestion) and ("Exemplar" in out or "Excellent:" in out):
+                    counts["rubric shown early"] += 1
+                    problems.append(f"{set_id} {qid} {label}: the rubric is shown for an answer that does not count")
                 for text in named:
                     if text in out and text.strip(" .,()") not in str(value)[:MAX_SHORT]:  # not the student's own text
                         counts["answer named"] += 1
@@ -225,6 +229,17 @@ def probe():
                 if not out.split("\n", 1)[0].endswith(": correct.") or not wired.correct:
                     counts["right forms refused"] += 1
                     problems.append(f"{set_id} {qid} {value!r} refused: {out.strip()[:200]}")
+            if isinstance(q, ChoiceQuestion):  # every wrong option: its feedback never names the right one
+                right = q.right_letters()
+                for x in (x for x in q.options if x not in right):
+                    counts["answers"] += 1
+                    counts["wrong choices"] += 1
+                    out = shown(fn, qid, [x] if q.multiple else x)
+                    named_here = [q.options[r][0] for r in right if q.options[r][0] in out]
+                    named_here += [f"({r})" for r in right if f"({r})" in out]
+                    if named_here or out.split("\n", 1)[0].endswith(": correct."):
+                        counts["answer named"] += 1
+                        problems.append(f"{set_id} {qid} wrong option {x!r}: names the answer {named_here}")
     return counts, problems
 
 
@@ -240,8 +255,27 @@ def test_the_probe_covers_every_question(probed):
                                             for s in SET_IDS for q in get_set(s).questions.values())
 
 
+def test_every_wrong_option_is_tried(probed):
+    counts, _ = probed
+    assert counts["wrong choices"] == sum(len(q.options) - len(q.right_letters()) for s in SET_IDS
+                                          for q in get_set(s).questions.values() if isinstance(q, ChoiceQuestion))
+
+
+def test_the_probe_sees_a_wrong_option_that_names_the_answer(monkeypatch):
+    """Control: an explanation that states the right option is caught."""
+    es = get_set("05")
+    q = es.questions["q3"]
+    right = next(iter(q.right_letters()))
+    wrong = next(x for x in q.options if x != right)
+    broken = dict(q.options)
+    broken[wrong] = (q.options[wrong][0], f"No: the answer is ({right}), {q.options[right][0]}.")
+    monkeypatch.setattr(q, "options", broken)
+    counts, problems = probe()
+    assert counts["answer named"] >= 1 and any("05 q3 wrong option" in p for p in problems)
+
+
 @pytest.mark.parametrize("what", ["tracebacks", "long echoes", "grader disagrees", "right forms refused",
-                                  "answer named", "hostile accepted"])
+                                  "answer named", "hostile accepted", "rubric shown early"])
 def test_probe_finds_nothing(probed, what):
     counts, problems = probed
     assert counts[what] == 0, "\n".join(problems[:30])

@@ -24,6 +24,10 @@ from yalu.exercises.answers import from_wire, to_wire
 from yalu.exercises.bank import EXERCISE_SETS, get_set, people_vocabulary
 from yalu.exercises.build import build, fresh_copy, release, strip_solutions, student_version
 from yalu.exercises.questions import (
+    KINDS,
+    LEVELS,
+    RECALL_KINDS,
+    REVEAL_SENTENCE,
     ChoiceQuestion,
     DateQuestion,
     ExerciseSet,
@@ -225,10 +229,12 @@ def test_reveal_needs_an_answer_that_engages(fx):
         assert shown(reveal, "q3", empty).startswith("q3: not answered yet.")
     filler = "words " * 20
     out = shown(reveal, "q3", filler)
-    assert "check the form" in out and "Names the order." not in out
+    assert "check the form" in out and "Names the order" not in out and "Exemplar" not in out
     out = shown(reveal, "q3", "The first came, and then the second one.")
     assert out.startswith("q3: written answer: compare it with the rubric.")
-    assert "[ ] Names the order." in out and "[ ] Uses a date." in out
+    for text in ("Excellent: Names the order and dates it.", "Exemplar: \u201cFirst a, then b (1950).\u201d",
+                 "Sources: the fixture.", "Good: Names the order.", "Adequate: Names one item.", "Weak: Names none."):
+        assert text in out
 
 
 def test_summary_lists_this_sessions_results(fx):
@@ -236,7 +242,7 @@ def test_summary_lists_this_sessions_results(fx):
     shown(check, "q1", 5)
     shown(check, "q1", 4)
     out = shown(summary)
-    assert "q1 (tables): correct" in out and "q2 (chronology):" in out
+    assert "q1 (look-up): correct" in out and "q2 (chronology):" in out
 
 
 def test_a_broken_bank_entry_is_a_message_not_a_traceback():
@@ -279,20 +285,146 @@ def test_every_answer_can_be_computed_and_is_not_empty():
 
 
 def test_historical_thinking_shape():
+    """Each set asks each of the five kinds of historical thinking; recall is at most a quarter; no
+    question counts days or dates alone; one source analysis per set; a closing argument last."""
+    thinking = [k for k in KINDS if k not in RECALL_KINDS]
+    assert len(thinking) == 5
+    everything = [q for es in SETS for q in es.questions.values()]
+    assert all(q.kind in KINDS for q in everything), sorted({q.kind for q in everything} - set(KINDS))
+    assert sum(q.kind in RECALL_KINDS for q in everything) <= 0.25 * len(everything)
     for es in SETS:
         qs = list(es.questions.values())
-        day_counts = [q for q in qs if isinstance(q, NumberQuestion) and q.unit == "days"]
-        assert len(day_counts) <= 1, es.name
-        analysis = [q for q in qs if q.kind == "source analysis"]
-        assert len(analysis) == 1, es.name
+        missing = [k for k in thinking if not any(q.kind == k for q in qs)]
+        assert not missing, f"{es.name} has no {missing} question"
+        assert not any(isinstance(q, NumberQuestion) and q.unit == "days" for q in qs), f"{es.name}: a day count"
+        assert not any(isinstance(q, DateQuestion) for q in qs), f"{es.name}: a date look-up"
+        analysis = [q for q in qs if isinstance(q, WrittenQuestion) and q.passage]
+        assert len(analysis) == 1 and analysis[0].kind == "sourcing", es.name
         q = analysis[0]
         assert q.passage and len(q.passage.split()) <= 50 and q.footnote
-        assert (q.min_words, q.max_words) == (150, 250) and 3 <= len(q.rubric) <= 4
+        assert (q.min_words, q.max_words) == (150, 250)
         if es.set_id >= "03":
-            assert any(q.kind == "pandas" for q in qs), f"{es.name} has no pandas question"
+            assert any(q.pandas for q in qs), f"{es.name} has no pandas question"
     last = list(SETS[-1].questions.values())[-1]
-    assert last.kind == "capstone" and isinstance(last, WrittenQuestion)
-    assert {"conflicts"} <= set(re.findall(r"[a-z_]+", " ".join(last.rubric + (last.hint.table or "",))))
+    assert isinstance(last, WrittenQuestion) and last.min_words >= 300
+    assert "conflicts" in (last.hint.table or "")
+
+
+def test_every_written_question_has_four_levels_with_exemplars():
+    written = [(es.name, q) for es in SETS for q in es.questions.values() if isinstance(q, WrittenQuestion)]
+    assert len(written) >= 12
+    for name, q in written:
+        assert tuple(lv.level for lv in q.rubric) == LEVELS, (name, q.qid)
+        for lv in q.rubric:
+            assert len(lv.description.split()) >= 5 and len(lv.exemplar.split()) >= 5, (name, q.qid, lv.level)
+            assert len(lv.exemplar.split()) <= 120, (name, q.qid, lv.level, "an exemplar is short")
+            for src in lv.sources:  # each cited source is the paper's footnote or an outside one, marked so
+                assert re.fullmatch(r"Chen, fn\. \d+(-\d+)?", src) or "outside the paper" in src \
+                    or src.startswith("the "), (name, q.qid, src)
+            # an exemplar that cites a footnote names it in its sources
+            for fn in re.findall(r"fn\. (\d+)", lv.exemplar):
+                assert any(re.search(rf"\b{fn}\b", s) for s in lv.sources), (name, q.qid, lv.level, fn)
+        top = q.rubric[0]
+        assert top.sources, (name, q.qid, "the excellent exemplar names its sources")
+
+
+def test_the_rubric_levels_differ_from_each_other():
+    for es in SETS:
+        for q in es.questions.values():
+            if isinstance(q, WrittenQuestion):
+                assert len({lv.exemplar for lv in q.rubric}) == 4 and len({lv.description for lv in q.rubric}) == 4
+
+
+GUIDE = ROOT / "instructor" / "GUIDE.md"
+
+
+def guide_list() -> list[tuple[str, str, str]]:
+    """(set, question, kind) for every row of the guide's list of questions."""
+    text = GUIDE.read_text(encoding="utf-8")
+    block = text.split("<!-- question list: start -->", 1)[1].split("<!-- question list: end -->", 1)[0]
+    return [(m[1], m[2], m[3]) for m in re.finditer(r"^\| (\d\d) \| (q\d+) \| ([a-z-]+) \|", block, flags=re.M)]
+
+
+def shares_problems(rows: list[tuple[str, str, str]]) -> list[str]:
+    """What the list breaks: a set without one of the five kinds, or recall above a quarter."""
+    problems = []
+    thinking = [k for k in KINDS if k not in RECALL_KINDS]
+    for set_id in sorted({r[0] for r in rows}):
+        kinds = {k for s, _, k in rows if s == set_id}
+        problems += [f"set {set_id} has no {k} question" for k in thinking if k not in kinds]
+    recall = sum(k in RECALL_KINDS for _, _, k in rows)
+    if not rows or recall > 0.25 * len(rows):
+        problems.append(f"recall is {recall} of {len(rows)} questions")
+    problems += [f"{s} {q}: unknown kind {k!r}" for s, q, k in rows if k not in KINDS]
+    return problems
+
+
+def test_the_guide_lists_every_question_with_its_kind_and_the_shares_hold():
+    rows = guide_list()
+    assert rows == [(es.set_id, qid, q.kind) for es in SETS for qid, q in es.questions.items()]
+    assert not shares_problems(rows), shares_problems(rows)
+    stated = re.search(r"are (\d+) of the (\d+) questions", GUIDE.read_text(encoding="utf-8"))
+    assert stated and (int(stated[1]), int(stated[2])) == (sum(k in RECALL_KINDS for *_, k in rows), len(rows))
+
+
+def test_the_share_check_fails_on_a_broken_list():
+    rows = guide_list()
+    too_much_recall = [(s, q, "look-up") if i % 3 == 0 else (s, q, k) for i, (s, q, k) in enumerate(rows)]
+    assert any("recall" in p for p in shares_problems(too_much_recall))
+    no_corroboration = [(s, q, "sourcing" if (s, k) == ("04", "corroboration") else k) for s, q, k in rows]
+    assert shares_problems(no_corroboration) == ["set 04 has no corroboration question"]
+
+
+def _reveal_sentence_places() -> list[Path]:
+    return [ROOT / "README.md", GUIDE, *SOLUTIONS, *sorted((ROOT / "exercises").glob("[0-9][0-9]_*_exercises.ipynb"))]
+
+
+def test_one_sentence_says_what_reveal_shows_in_readme_guide_and_notebooks():
+    places = _reveal_sentence_places()
+    assert len(places) == 14
+    for path in places:
+        assert REVEAL_SENTENCE in path.read_text(encoding="utf-8").replace("\\\"", '"'), path.name
+        if path.suffix == ".ipynb":  # the sentence sits in the notebook's own text, once
+            nb = nbformat.read(path, as_version=4)
+            assert sum(REVEAL_SENTENCE in c.source for c in nb.cells if c.cell_type == "markdown") == 1, path.name
+
+
+def test_reveal_does_what_the_sentence_says():
+    """Nothing before the minimum length and key points; then four levels, each with a description,
+    an exemplar and its sources; never a mark, and never a model answer."""
+    assert "minimum length" in REVEAL_SENTENCE and "four levels" in REVEAL_SENTENCE
+    assert "(excellent, good, adequate, weak)" in REVEAL_SENTENCE and "never marks" in REVEAL_SENTENCE
+    for es in SETS:
+        check, reveal = start(es.set_id)
+        for qid, q in es.questions.items():
+            if not isinstance(q, WrittenQuestion):
+                continue
+            terms = " ".join(group[0] for group in q.key_terms)
+            short = " ".join([terms] + ["word"] * max(0, q.min_words - len(terms.split()) - 2))
+            out = shown(reveal, qid, short)
+            assert "Exemplar" not in out and "Excellent" not in out, (es.name, qid)
+            enough = " ".join([terms] + ["word"] * q.min_words)
+            out = shown(reveal, qid, enough)
+            assert out.startswith(f"{qid}: written answer: compare it with the rubric."), out[:200]
+            for lv in q.rubric:
+                assert f"{lv.level.capitalize()}: {lv.description}" in out
+                assert lv.exemplar in out
+                assert not lv.sources or "; ".join(lv.sources) in out
+            assert out.count("Exemplar:") == 4 and "correct" not in out.split("\n", 1)[0]
+            assert "Model answer" not in out
+
+
+def test_no_question_is_about_the_damage_to_our_copy():
+    for path in SOLUTIONS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and cell.source.startswith("### Question"):
+                low = cell.source.lower()
+                for word in ("garbled", "unreadable", "cited_in_extract", "our copy", "extract lacks"):
+                    assert word not in low, (path.name, cell.source[:80])
+    for es in SETS:
+        for q in es.questions.values():
+            assert not (q.hint.table == "sources" and "status" in q.hint.extra), (es.name, q.qid)
 
 
 @pytest.mark.skipif(not PAPER, reason="the paper's text is not beside the project")
@@ -387,10 +519,11 @@ def test_solution_notebook_matches_the_bank(solution):
             assert listed == list(q.items.items()), f"{qid}: items differ from the bank"
         if isinstance(q, WrittenQuestion) and q.passage:
             assert f"\u201c{q.passage}\u201d (Chen, fn. {q.footnote})" in md.source
-        if q.kind == "pandas":
+        if q.pandas:
             assert "load(" in code.source and "pandas" in md.source
         text = "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in code.outputs)
         assert re.search(r": (correct|written answer: compare it with the rubric)\.", text), (qid, text)
+        assert f"### Question {list(es.questions).index(qid) + 1} ({q.kind}" in md.source, (qid, md.source[:60])
 
 
 def test_student_versions_up_to_date():

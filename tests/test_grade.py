@@ -328,6 +328,23 @@ def test_feedback_and_summary(graded):
     assert summary["blank"]["total correct"] == "0"
 
 
+def test_written_answers_are_listed_for_review_with_their_rubric(graded):
+    review = (graded["out"] / "review.md").read_text(encoding="utf-8")
+    section = review.split("## 99_fixture_exercises", 1)[1]
+    assert section.index("### q3 (sourcing)") < section.index("| excellent | Names the order and dates it. |")
+    for level in ("| excellent |", "| good |", "| adequate |", "| weak |"):
+        assert level in section
+    assert "First a, then b (1950)." in section and "the fixture" in section  # exemplar and its sources
+    assert section.index("| weak |") < section.index("**good**")  # the rubric comes before the answers
+    assert "It was the first and then the second." in section.split("**good**", 1)[1]
+
+
+def test_review_lists_nothing_without_written_answers(tmp_path):
+    from yalu.grade.report import write_review
+    assert write_review({"x": [("99_fixture_exercises", [], None)]}, {}, tmp_path / "r.md") == 0
+    assert "No written answers were recorded." in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
 def test_originals_never_modified(graded):
     assert _digest(graded["subs"]) == graded["before"]
 

@@ -1,8 +1,9 @@
 """The stored model answers of written questions (``src/yalu/model_answers.json``).
 
 The build writes them from the solution notebooks, compressed so that a student
-scrolling the package does not read them by accident. The student release leaves the
-file out: there, :func:`get` returns ``None`` and ``reveal()`` shows the rubric only.
+scrolling the package does not read them by accident. ``reveal()`` never shows them (it shows
+the rubric's four levels and their exemplars); the grader's ``review.md`` lists them for the
+instructor. The student release leaves the file out: there, :func:`get` returns ``None``.
 
 >>> decode(encode({"01": {"q8": "text"}}))
 {'01': {'q8': 'text'}}

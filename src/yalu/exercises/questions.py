@@ -6,10 +6,10 @@ A question turns a plain answer (see :mod:`yalu.exercises.answers`) into a
 ``attempted`` (a written answer, reviewed by the student against a rubric and by the
 instructor). No message states the accepted answer.
 
->>> q = NumberQuestion("q1", "tables", Reread("01_leaning_to_one_side.ipynb", "4. Air aid"),
+>>> q = NumberQuestion("q1", "look-up", Reread("01_leaning_to_one_side.ipynb", "4. Air aid"),
 ...                    expected=lambda: 4, unit="items")
 >>> es = ExerciseSet("98", "98_demo", "Demo", "none.ipynb"); _ = es.add(q)
->>> judge(es, "q1", 4).status, judge(es, "q1", 5).status, judge(es, "q1", "4").status
+>>> judge(es, "q1", 4).status, judge(es, "q1", 5).status, judge(es, "q1", "some").status
 ('correct', 'not_yet', 'invalid')
 """
 from __future__ import annotations
@@ -42,8 +42,29 @@ from yalu.exercises.answers import (
 __all__ = [
     "CORRECT", "NOT_YET", "NOT_ANSWERED", "INVALID", "ATTEMPTED", "LABELS", "Feedback", "Reread", "Question",
     "NumberQuestion", "DateQuestion", "OrderQuestion", "ChoiceQuestion", "NamesQuestion", "WrittenQuestion",
-    "ExerciseSet", "judge",
+    "ExerciseSet", "judge", "Level", "LEVELS", "KINDS", "RECALL_KINDS", "REVEAL_SENTENCE",
 ]
+
+# What a question asks the student to do. The five kinds of historical thinking, then the two
+# kinds of recall (the guide lists every question with its kind; a test keeps recall at most a quarter).
+KINDS = {
+    "sourcing": "who made this record, when, for whom, and what could they know?",
+    "corroboration": "does a document or another source confirm, shift or contradict the paper's account?",
+    "contextualisation": "what could Mao, Stalin or Kim know on a given day?",
+    "causation": "weigh causes, with evidence from the tables",
+    "interpretation": "which reading of the events does this evidence support or strain?",
+    "chronology": "the order of events, where the order is the argument",
+    "look-up": "a fact read from the tables",
+}
+RECALL_KINDS = ("chronology", "look-up")
+LEVELS = ("excellent", "good", "adequate", "weak")
+
+# The one sentence that says what reveal() shows; README, the instructor guide and every exercise
+# notebook carry it word for word (tests/test_exercises.py keeps them equal and checks the behaviour).
+REVEAL_SENTENCE = ("`reveal(\"q8\", my_answer)` shows nothing until your written answer reaches the question's "
+                   "minimum length and touches enough of its key points; then it shows the rubric's four levels "
+                   "(excellent, good, adequate, weak), each with a description, a short exemplar answer and the "
+                   "sources that exemplar rests on, and it never marks your answer.")
 
 CORRECT, NOT_YET, NOT_ANSWERED, INVALID, ATTEMPTED = "correct", "not_yet", "not_answered", "invalid", "attempted"
 LABELS = {
@@ -127,8 +148,9 @@ class Question:
     """One question. Subclasses implement :meth:`evaluate` (plain answer -> Feedback)."""
 
     qid: str
-    kind: str  # chronology | tables | pandas | sources | source analysis | capstone
+    kind: str  # one of KINDS
     hint: Reread
+    pandas: bool = False  # answered with pandas code on the tables
 
     def evaluate(self, answer: Any) -> Feedback:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
@@ -357,21 +379,46 @@ def lookup_canon(lookup: dict[str, list[str]]) -> list[str]:
     return seen
 
 
+@dataclass(frozen=True)
+class Level:
+    """One quality level of a written answer's rubric: what an answer at this level does, a short
+    exemplar written for the level, and where each fact of the exemplar comes from (the paper's
+    footnotes, or an outside source by its public title, marked as outside the paper)."""
+
+    level: str  # one of LEVELS
+    description: str
+    exemplar: str
+    sources: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        out = [f"{self.level.capitalize()}: {self.description}", f"    Exemplar: \u201c{self.exemplar}\u201d"]
+        if self.sources:
+            out.append(f"    Sources: {'; '.join(self.sources)}.")
+        return out
+
+
+def rubric(*levels: tuple) -> tuple[Level, ...]:
+    """Four levels in the order of LEVELS, each given as (description, exemplar, sources)."""
+    if len(levels) != len(LEVELS):
+        raise ValueError(f"a rubric has {len(LEVELS)} levels: {', '.join(LEVELS)}")
+    return tuple(Level(name, d, e, tuple(s)) for name, (d, e, s) in zip(LEVELS, levels, strict=True))
+
+
 @dataclass
 class WrittenQuestion(Question):
     """A written answer: a passage to analyse (or a capstone prompt), a length, key terms and a rubric.
 
     ``key_terms`` are groups of alternatives (``("two camps", "camp")``); the answer
-    must use words from at least ``min_terms`` groups before the rubric (and, in the
-    instructor's copy, the model answer) is shown. The computer never marks it right:
-    the grader lists it "for review".
+    must use words from at least ``min_terms`` groups before the rubric's four levels
+    (:data:`LEVELS`, each with a description and an exemplar) are shown. The computer never
+    marks it right: the grader lists it "for review" with its rubric.
     """
 
     min_words: int = 150
     max_words: int = 250
     key_terms: tuple[tuple[str, ...], ...] = ()
     min_terms: int = 2
-    rubric: tuple[str, ...] = ()
+    rubric: tuple[Level, ...] = ()
     passage: str = ""  # the quoted passage of the paper (source analysis), verbatim
     footnote: int | None = None
 
@@ -392,10 +439,12 @@ class WrittenQuestion(Question):
             raise Invalid(f"Your answer does not yet engage with the task: use the passage and the tables, and "
                           f"name the people, documents and dates the question asks about ({used} of the "
                           f"{self.min_terms} key points the rubric looks for are there).")
-        lines = [f"{words} words. Mark your answer against the rubric: one point for each line it meets."]
+        lines = [f"{words} words. Find the level whose description fits your answer best, then compare your "
+                 "answer with that level's exemplar and the one above it."]
         if words > self.max_words:
             lines.append(f"Your answer is longer than {self.max_words} words: shorten it to the strongest points.")
-        lines += [f"[ ] {item}" for item in self.rubric]
+        for level in self.rubric:
+            lines += level.lines()
         return self.fb(ATTEMPTED, *lines)
 
 

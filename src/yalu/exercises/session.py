@@ -11,13 +11,10 @@ Usage: check("q1", answer): the question's name in quotes, then your answer.
 """
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
 from yalu.exercises.answers import MAX_TEXT, to_wire
 from yalu.exercises.bank import get_set
-from yalu.exercises.model_answers import get as model_answer
 from yalu.exercises.questions import ATTEMPTED, LABELS, ExerciseSet, Feedback, WrittenQuestion, judge
 
 __all__ = ["start", "summary", "ANSWER_MIME"]
@@ -37,26 +34,8 @@ def _ipython():
     shell = get_ipython()
     return shell if shell is not None and getattr(shell, "kernel", None) is not None else None
 
-
-def _plain_markdown(text: str) -> str:
-    """Model-answer Markdown as plain text: no **, no #, no backticks."""
-    text = re.sub(r"^#+\s*", "", text, flags=re.M)
-    return re.sub(r"\*\*|__|`", "", text)
-
-
-def _markdown_html(text: str) -> str:
-    try:
-        import mistune
-    except ImportError:  # plain text is still readable
-        return f"<pre>{html.escape(_plain_markdown(text))}</pre>"
-    return mistune.html(text)
-
-
-def _emit(fb: Feedback, payload: dict, model: str | None = None) -> None:
+def _emit(fb: Feedback, payload: dict) -> None:
     text, rich = fb.text(), fb.html()
-    if model:
-        text += "\n\n  Model answer:\n" + "\n".join(f"    {ln}" if ln else "" for ln in _plain_markdown(model).splitlines())
-        rich += "<div class='yalu-model'><b>Model answer</b>" + _markdown_html(model) + "</div>"
     shell = _ipython()
     if shell is None:
         print(text)
@@ -64,7 +43,6 @@ def _emit(fb: Feedback, payload: dict, model: str | None = None) -> None:
     from IPython.display import display
 
     display({"text/plain": text, "text/html": rich, ANSWER_MIME: payload}, raw=True)
-
 
 class _Checker:
     """``check(question, answer)`` (or ``reveal``) bound to one exercise set; shows feedback, returns nothing."""
@@ -88,11 +66,6 @@ class _Checker:
         qid, answer = slots
         es = self._es
         fb = judge(es, qid, answer, self._via)
-        model = None
-        if fb.status == ATTEMPTED:
-            model = model_answer(es.set_id, fb.qid)
-            if model is None:
-                fb.lines.append("Your instructor has a model answer; in this copy, the rubric above is the guide.")
         if isinstance(qid, str) and qid.strip().lower() in es.questions:
             _RESULTS.setdefault(es.set_id, {})[fb.qid] = fb.status
         wire = to_wire(answer)
@@ -100,17 +73,15 @@ class _Checker:
             wire["v"] = wire["v"][:MAX_TEXT]
         payload = {"set": es.set_id, "question": qid.strip().lower() if isinstance(qid, str) else None,
                    "answer": wire}
-        _emit(fb, payload, model)
+        _emit(fb, payload)
         return None
 
     def __repr__(self):
         return f"<{self._via} for {self._es.name}>"
 
-
 class _Unstarted:
     def __call__(self, *args, **kwargs):
         print("Run the first code cell with start(...) again: the exercise name was not recognised.")
-
 
 def start(name: Any = None):
     """Choose the exercise set for this notebook: ``check, reveal = start("01")``."""
@@ -121,7 +92,6 @@ def start(name: Any = None):
         return _Unstarted(), _Unstarted()
     _CURRENT[0] = es
     return _Checker(es, "check"), _Checker(es, "reveal")
-
 
 def summary(name: Any = None) -> None:
     """Print what this session has checked in one exercise set (default: the one started last)."""

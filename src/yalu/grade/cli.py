@@ -21,8 +21,9 @@ import nbformat
 
 from yalu.errors import YaluError
 from yalu.exercises.bank import get_set
+from yalu.exercises.model_answers import get as model_answer
 from yalu.exercises.questions import WrittenQuestion
-from yalu.grade.report import feedback_names, write_feedback, write_gradebook, write_summary
+from yalu.grade.report import feedback_names, write_feedback, write_gradebook, write_review, write_summary
 from yalu.grade.runner import clear
 from yalu.grade.sandbox import Limits, bwrap_available, run_boxed, warm_cache
 from yalu.grade.submissions import Handed, find_submissions
@@ -191,6 +192,8 @@ def grade(submissions: Path, out: Path | None = None, templates: Path | None = N
     names = feedback_names(list(per_student))
     for st, items in per_student.items():
         write_feedback(st, sorted(items, key=lambda i: i[0]), out / "feedback" / f"{names[st]}.md", _hint)
+    sets = {name: get_set(p) for p, (name, _) in known.items()}
+    write_review(per_student, sets, out / "review.md", model_answer)
     problems = [r for r in rows if r.question == NOTEBOOK and r.result != "ok"]
     echo(f"{len(per_student)} student(s), {len(tasks)} notebook(s) graded; {len(problems)} problem(s). "
          f"Gradebook: {out / 'gradebook.csv'}")

@@ -1,4 +1,8 @@
-"""What the grader writes: ``gradebook.csv``, ``summary.csv`` and ``feedback/STUDENT.md``.
+"""What the grader writes: ``gradebook.csv``, ``summary.csv``, ``feedback/STUDENT.md`` and ``review.md``.
+
+``review.md`` is the instructor's: every written answer, question by question, under the
+question's rubric (four levels, each with its description, exemplar and sources) and, where
+the instructor's copy has it, the model answer.
 
 Both CSV files are UTF-8 with a byte-order mark (so spreadsheets read accents right), and
 no cell starts with ``=``, ``+``, ``-`` or ``@`` (a spreadsheet would run it as a
@@ -13,7 +17,7 @@ from pathlib import Path
 
 from yalu.grade.verdict import FOR_REVIEW, NOTEBOOK, Graded, Row
 
-__all__ = ["safe_cell", "write_gradebook", "write_summary", "write_feedback", "feedback_names"]
+__all__ = ["safe_cell", "write_gradebook", "write_summary", "write_feedback", "feedback_names", "write_review"]
 
 COLUMNS = ["student", "filename", "exercise", "question", "result", "detail"]
 
@@ -137,3 +141,47 @@ def write_feedback(student: str, items: list[tuple[str, list[Row], Graded | None
                 lines += ["> " + ln if ln.strip() else ">" for ln in text.strip().splitlines()]
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _quote(text: str) -> list[str]:
+    return ["> " + ln if ln.strip() else ">" for ln in text.strip().splitlines()] or [">"]
+
+
+def write_review(per_student: dict[str, list[tuple[str, list[Row], Graded | None]]], sets: dict, path: Path,
+                 model=lambda set_id, qid: None) -> int:
+    """The written answers for review, grouped by exercise and question, each question under its rubric.
+
+    ``sets`` maps an exercise name to its ExerciseSet; ``model(set_id, qid)`` gives the model answer or
+    None. Returns the number of answers listed."""
+    answers: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for student in sorted(per_student):
+        for exercise, _rows, graded in per_student[student]:
+            for qid, text in (graded.written if graded else {}).items():
+                answers.setdefault(exercise, {}).setdefault(qid, []).append((student, text))
+    lines = ["# Written answers for review", "",
+             "Each question's rubric comes first: read each answer, find the level whose description fits it best, "
+             "and compare it with that level's exemplar.", ""]
+    count = 0
+    for exercise in sorted(answers):
+        es = sets.get(exercise)
+        lines += [f"## {exercise}", ""]
+        order = list(es.questions) if es else []
+        for qid in sorted(answers[exercise], key=lambda q: (order.index(q) if q in order else len(order), q)):
+            q = es.questions.get(qid) if es else None
+            lines += [f"### {qid}" + (f" ({q.kind})" if q else ""), ""]
+            if q is not None and getattr(q, "rubric", None):
+                lines += ["| level | description | exemplar | sources |", "| --- | --- | --- | --- |"]
+                for lv in q.rubric:
+                    lines.append(f"| {lv.level} | {_md(lv.description)} | {_md(lv.exemplar)} | "
+                                 f"{_md('; '.join(lv.sources))} |")
+                lines.append("")
+            text = model(es.set_id, qid) if es else None
+            if text:
+                lines += ["Model answer (instructor's copy):", ""] + _quote(text) + [""]
+            for student, answer in answers[exercise][qid]:
+                count += 1
+                lines += [f"**{student}** ({len(answer.split())} words)", ""] + _quote(answer) + [""]
+    if not count:
+        lines.append("No written answers were recorded.")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return count
