@@ -354,7 +354,7 @@ def test_paper_rows_take_no_dates_or_names_from_outside_the_paper():
     mikoyan = _row("communications", "com_mikoyan_mao_talks")
     assert mikoyan["date"] == "", "the paper does not date the talks; the Xibaipo dates belong to the context row only"
     assert "not dated" in mikoyan["date_text"]
-    assert _row("events", "ev_ctx_mikoyan_xibaipo")["date"] == "1949-01-30/1949-02-07"
+    assert _row("events", "ev_ctx_mikoyan_xibaipo")["date"] == "1949-01-30/1949-02-06", "the records run to 6 February"
     assert _row("events", "ev_treaty_signed")["actors"] == "", "the paper names no signatories"
     ultimatum = _row("events", "ev_macarthur_ultimatum")
     assert "kim_il_sung" not in ultimatum["actors"] and "Kim Il-sung" not in ultimatum["title"]
