@@ -3,7 +3,8 @@
 Four tables hold dated records: ``events``, ``troop_movements``, ``soviet_air`` and
 ``communications``. :func:`records` puts them in one DataFrame, one row per record, with
 the columns of :data:`COLUMNS`: its dates (EDTF ``date`` and the first and last day it may
-mean), the paper's wording of the date, a ``label`` in full (never cut), the people it
+mean), the paper's wording of the date, a ``label`` in full (never cut; people by family name)
+and ``label_full`` (people by full name, for keys and details), the people it
 names (``actors``), and its source. A row the paper leaves undated is not a dated record and
 is left out (it stays in its table, see :func:`yalu.data.load`).
 
@@ -47,7 +48,7 @@ KINDS = {
 _KIND_ALIASES = {k: k for k in KINDS} | {v.table: k for k, v in KINDS.items()} | {
     "troops": "troop_movement", "air": "soviet_air"}
 
-COLUMNS = ["id", "kind", "date", "date_start", "date_end", "date_text", "phase", "label", "summary",
+COLUMNS = ["id", "kind", "date", "date_start", "date_end", "date_text", "phase", "label", "label_full", "summary",
            "actors", "place", "footnote", "source", "evidence", "quote"]
 
 
@@ -63,18 +64,14 @@ def people_names() -> dict[str, str]:
 
 
 def short_names() -> dict[str, str]:
-    """Short names for labels: a Chinese or Korean person's family name comes first (Mao, Zhou,
-    Kim), others' last (Stalin); bodies keep their full name."""
+    """Short names for labels: a person's family name as ``people.csv`` gives it (``family_name``:
+    Mao, Kim, Chen, Stalin, Acheson); a body, or a person without one, keeps the full name."""
     people = _people(data.state())
     out: dict[str, str] = {}
     for row in ([] if people is None else people.to_dict("records")):
         name = re.sub(r"\s*\(.*?\)", "", str(row.get("name") or row["id"])).strip() or row["id"]
-        if row.get("kind") == "body" or " " not in name:
-            out[row["id"]] = name
-        elif row.get("side") in ("chinese", "korean", "prc", "ccp", "north_korean", "dprk"):
-            out[row["id"]] = name.split()[0]
-        else:
-            out[row["id"]] = name.split()[-1]
+        family = row.get("family_name")
+        out[row["id"]] = family if isinstance(family, str) and family.strip() else name
     return out
 
 
@@ -124,6 +121,7 @@ def _place(kind: str, row: dict) -> str | None:
 @lru_cache(maxsize=4)
 def _load_all(state: tuple) -> pd.DataFrame:
     names, short = people_names(), short_names()
+    full = {p: re.sub(r"\s*\(.*?\)", "", n).strip() or n for p, n in names.items()}
     available = data.table_names()
     parts = []
     for kind in KINDS.values():
@@ -140,6 +138,7 @@ def _load_all(state: tuple) -> pd.DataFrame:
         part["evidence"] = t["evidence"] if "evidence" in t else None
         part["quote"] = t["quote"] if "quote" in t else None
         part["label"] = [_label(kind.name, row, short, names) for row in rows]
+        part["label_full"] = [_label(kind.name, row, full, names) for row in rows]
         part["actors"] = [_actors(kind.name, row) for row in rows]
         part["place"] = [_place(kind.name, row) for row in rows]
         parts.append(part)
@@ -231,6 +230,7 @@ def detail(record_id: str) -> dict:
     c = cite(r["source"], r["footnote"])
     return {
         "id": r["id"], "kind": KINDS[r["kind"]].plural.rstrip("s"), "label": r["label"],
+        "label_full": r["label_full"],
         "summary": _text(r["summary"]), "date_text": _text(r["date_text"]), "edtf": r["date"],
         "start": r["date_start"], "end": r["date_end"], "phase": str(r["phase"]),
         "actors": [people_names().get(a, a) for a in r["actors"]], "place": _text(r["place"]),
