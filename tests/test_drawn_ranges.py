@@ -18,7 +18,7 @@ from yalu.timeline import draw
 
 MONTHS = "January February March April May June July August September October November December".split()
 # "6 February 1949", "3-7 October", "7 and 10 July [1950]", "30 January to 6 February 1949"
-DAYS = re.compile(r"(\d{1,2})(?:\s*(?:-|and|to)\s*(\d{1,2}))? (%s)(?: (\d{4}))?" % "|".join(MONTHS))
+DAYS = re.compile(r"(\d{1,2})(?:\s*(?:-|and|to)\s*(\d{1,2}))? (" + "|".join(MONTHS) + r")(?: (\d{4}))?")
 # Wording that bounds a date by another happening, or leaves it open: its days are not the record's own.
 OPEN = re.compile(r"\b(after|before|until|during|overnight|next|later|not dated|day not|undated|immediately|days|"
                   r"accordingly|same|by|relaying|plan|from)\b", re.I)
