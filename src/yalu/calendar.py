@@ -107,7 +107,10 @@ def october_calendar() -> Picture:
     with matplotlib.rc_context(STYLE):
         fig, found = _draw(steps)
     keys = [Key(n, f"{s['label']} ({SIGNALS[s['signal']][2]})", _when(s)) for n, s in enumerate(found, start=1)]
-    return Picture(fig, _alt(steps), keys=keys, drawing={"steps": steps, "found": found})
+    summary = {"picture": "calendar", "drawn": len(found), "labelled": len(keys), "keyed": len(keys), "left_out": 0,
+               "note": "", "lanes": [SIGNALS[s][2] for s in ROWS], "lane_by": "signal",
+               "start": f"{OCTOBER[0]:%Y-%m-%d}", "end": f"{OCTOBER[1]:%Y-%m-%d}"}
+    return Picture(fig, _alt(steps), keys=keys, drawing={"steps": steps, "found": found}, summary=summary)
 
 
 def _draw(steps: list[dict]):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import anywidget
@@ -53,20 +52,12 @@ PERIODS = (
     ("october1950", "1–19 Oct 1950", "1950-10-01", "1950-10-19"),
 )
 
-# Lanes by actor: the capital (or camp) of a record's first actor, from the people table's `side`.
-_SIDES = {
-    "ccp": "Beijing", "china_other": "Beijing", "soviet": "Moscow", "north_korea": "Pyongyang",
-    "south_korea": "Seoul", "united_states": "Washington and the UN", "un": "Washington and the UN",
-    "gmd": "Guomindang", "historian": "Historians", "other": "Others",
-}
-_CAPITALS = ["Beijing", "Moscow", "Pyongyang", "Seoul", "Washington and the UN", "Guomindang", "Historians",
-             "Others", "No one named"]
+_CAPITALS = records.CAPITALS
 
 # Where the narrative notebooks tell each phase (the detail panel links there).
 _NOTEBOOKS = {phase: (n.file, n.title) for phase, n in BY_PHASE.items()}
 
-_KIND_NAMES = {"event": "Event", "troop_movement": "Troop movement", "soviet_air": "Soviet air record",
-               "communication": "Communication", "claim": "Disputed claim"}
+_KIND_NAMES = records.KIND_NAMES
 
 
 def _text(value) -> str:
@@ -89,18 +80,6 @@ def _shape(edtf: str, start, end) -> str:
     return "day" if start == end else "span"
 
 
-@lru_cache(maxsize=1)
-def _sides() -> dict[str, str]:
-    people = data.load("people") if "people" in data.table_names() else None
-    return {} if people is None else {p: _text(s) for p, s in zip(people["id"], people["side"], strict=True)}
-
-
-def _capital(actor_ids: list[str]) -> str:
-    if not actor_ids:
-        return "No one named"
-    return _SIDES.get(_sides().get(actor_ids[0], ""), "Others")
-
-
 def _record(row: dict, names: dict[str, str], cite) -> dict:
     c = cite(row["source"], row["footnote"])
     edtf = _text(row["date"])
@@ -113,7 +92,7 @@ def _record(row: dict, names: dict[str, str], cite) -> dict:
         "start": _iso(start), "end": _iso(end), "when": span_text(start, end),
         "shape": _shape(edtf, start, end), "edtf": edtf, "dateText": _text(row["date_text"]),
         "phase": str(row["phase"]), "actors": actors, "actorIds": list(row["actors"]),
-        "capital": _capital(list(row["actors"])), "place": _text(row["place"]),
+        "capital": row["capital"], "place": _text(row["place"]),
         "citation": c.full, "citationShort": c.short, "url": c.url, "context": c.context,
         "evidence": _text(row["evidence"]), "quote": _text(row["quote"]),
         "notebook": notebook, "notebookTitle": notebook_title,
@@ -215,9 +194,11 @@ class Explorer(anywidget.AnyWidget):
     catalogue = traitlets.Instance(Catalogue).tag(sync=True, **ipywidgets.widget_serialization)
     view = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, view: dict, fallback: str, alt: str):
+    def __init__(self, view: dict, fallback: str, alt: str, summary: dict | None = None):
         super().__init__(catalogue=catalogue(), view=view)
         self._fallback, self._alt = fallback, alt
+        # what the static picture draws, and the view it stands in for (stored in the output's metadata)
+        self._summary = {**summary, "explorer": dict(view)} if summary else None
 
     def __repr__(self) -> str:
         return self._alt
@@ -226,18 +207,21 @@ class Explorer(anywidget.AnyWidget):
         bundle = super()._repr_mimebundle_(include=include, exclude=exclude) or {}
         if isinstance(bundle, tuple):
             bundle = bundle[0]
-        return {**bundle, "text/html": self._fallback, "text/plain": self._alt}
+        bundle = {**bundle, "text/html": self._fallback, "text/plain": self._alt}
+        return (bundle, {"yalu": self._summary}) if self._summary else bundle
 
 
-def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind) -> tuple[str, str]:
-    """The static view: the timeline picture with alt text, then the records as a list."""
-    # a compact picture (three rows a lane): the list below names every record in full
-    pic = timeline.picture(phase=phase, actor=actor, kind=kind, start=start, end=end, max_rows=3)
+def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind, lanes) -> tuple[str, str, dict]:
+    """The static view: the timeline picture of the same records, lanes and dates the explorer opens
+    on, with alt text, then the records as a list."""
+    # a compact picture (four rows a lane): what it leaves out, the list below names in full
+    pic = timeline.picture(phase=phase, actor=actor, kind=kind, start=start, end=end, lanes=lanes, max_rows=4,
+                           more="in the list below and in the explorer")
     alt = pic.alt
     picture_html = pic.html()
     cite = citer()
     items = "".join(
-        f"<li>{html.escape(span_text(r['date_start'], r['date_end']))}: {html.escape(_text(r['label']))} "
+        f"<li>{html.escape(span_text(r['date_start'], r['date_end']))}: {html.escape(_text(r['label_full']))} "
         f"({html.escape(cite(r['source'], r['footnote']).short)})</li>"
         for r in frame.to_dict("records"))
     n = len(frame)
@@ -245,7 +229,7 @@ def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind) -> tuple[str,
                f"{html.escape(long_day(start))} to {html.escape(long_day(end))}</summary><ul>{items}</ul></details>")
     note = ("<p><small>A static view. Run the cell to use the timeline explorer: search, filters, zoom "
             "and a detail panel for each record.</small></p>")
-    return f'<div class="yalu-fallback">{picture_html}{listing}{note}</div>', " ".join(str(alt).split())
+    return f'<div class="yalu-fallback">{picture_html}{listing}{note}</div>', " ".join(str(alt).split()), pic.summary
 
 
 def _claims_fallback(start, end) -> tuple[str, str, int]:
@@ -298,13 +282,14 @@ def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="acto
         e = frame["date_end"].max() if len(frame) else records.records()["date_end"].max()
     if e < s:
         raise YaluError(f"the range ends ({long_day(e)}) before it starts ({long_day(s)}); give a later end date")
+    summary = None
     if kinds == "claim":
         fallback, alt, n = _claims_fallback(s, e)
     else:
         shown = records.select(frame, s, e)
         n = len(shown)
-        fallback, alt = _fallback(shown, s, e, phase, actor, kinds)
+        fallback, alt, summary = _fallback(shown, s, e, phase, actor, kinds, lanes)
     view = {"phase": phase or "", "actor": actor or "", "kind": kinds or "", "lanes": lanes,
             "start": _iso(s), "end": _iso(e)}
     return Explorer(view, fallback, f"Timeline explorer, {n} records from {long_day(s)} to {long_day(e)}. "
-                                    + alt)
+                                    + alt, summary)

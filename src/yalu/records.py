@@ -27,8 +27,8 @@ from yalu.citations import cite
 from yalu.dates import day_range
 from yalu.errors import YaluError
 
-__all__ = ["KINDS", "Kind", "COLUMNS", "records", "filter_records", "select", "detail", "people_names",
-           "short_names"]
+__all__ = ["KINDS", "Kind", "COLUMNS", "CAPITALS", "KIND_NAMES", "records", "filter_records", "select", "detail",
+           "people_names", "short_names", "capital"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,21 @@ _KIND_ALIASES = {k: k for k in KINDS} | {v.table: k for k, v in KINDS.items()} |
     "troops": "troop_movement", "air": "soviet_air"}
 
 COLUMNS = ["id", "kind", "date", "date_start", "date_end", "date_text", "phase", "label", "label_full", "summary",
-           "actors", "place", "footnote", "source", "evidence", "quote"]
+           "actors", "capital", "place", "footnote", "source", "evidence", "quote"]
+
+#: What a record is called, one of each kind (the explorer's filter and lane names).
+KIND_NAMES = {"event": "Event", "troop_movement": "Troop movement", "soviet_air": "Soviet air record",
+              "communication": "Communication", "claim": "Disputed claim"}
+
+# Lanes by capital: the capital (or camp) of a record's first actor, from the people table's `side`.
+_SIDES = {
+    "ccp": "Beijing", "china_other": "Beijing", "soviet": "Moscow", "north_korea": "Pyongyang",
+    "south_korea": "Seoul", "united_states": "Washington and the UN", "un": "Washington and the UN",
+    "gmd": "Guomindang", "historian": "Historians", "other": "Others",
+}
+#: The capitals (and camps) records are grouped by, in lane order.
+CAPITALS = ["Beijing", "Moscow", "Pyongyang", "Seoul", "Washington and the UN", "Guomindang", "Historians",
+            "Others", "No one named"]
 
 
 @lru_cache(maxsize=4)
@@ -73,6 +87,18 @@ def short_names() -> dict[str, str]:
         family = row.get("family_name")
         out[row["id"]] = family if isinstance(family, str) and family.strip() else name
     return out
+
+
+def _sides() -> dict[str, str]:
+    people = _people(data.state())
+    return {} if people is None else {p: str(s) for p, s in zip(people["id"], people["side"], strict=True)}
+
+
+def capital(actor_ids: list[str]) -> str:
+    """The capital (or camp) of the first of ``actor_ids``: one of :data:`CAPITALS`."""
+    if not actor_ids:
+        return "No one named"
+    return _SIDES.get(_sides().get(actor_ids[0], ""), "Others")
 
 
 def _ids(value) -> list[str]:
@@ -140,6 +166,7 @@ def _load_all(state: tuple) -> pd.DataFrame:
         part["label"] = [_label(kind.name, row, short, names) for row in rows]
         part["label_full"] = [_label(kind.name, row, full, names) for row in rows]
         part["actors"] = [_actors(kind.name, row) for row in rows]
+        part["capital"] = [capital(a) for a in part["actors"]]
         part["place"] = [_place(kind.name, row) for row in rows]
         parts.append(part)
     if not parts:
