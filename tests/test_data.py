@@ -63,6 +63,7 @@ def test_frictionless_validates_the_package():
 @pytest.mark.parametrize("table, column, value, error", [
     ("events", "source", "ctx_nowhere", "foreign-key"),      # a source that is not in sources.csv
     ("claims", "conflict", "conf_nowhere", "foreign-key"),   # a claim about no known conflict
+    ("same_happening", "event", "ev_nowhere", "foreign-key"),  # a link to no known event
     ("troop_movements", "strength_min", "-5", "constraint-error"),
 ])
 def test_frictionless_catches_what_the_loader_cannot(data_copy, table, column, value, error):

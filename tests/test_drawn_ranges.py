@@ -69,9 +69,19 @@ def wording_problems(frame: pd.DataFrame) -> list[str]:
 
 
 def test_every_drawn_range_matches_its_edtf_and_wording():
-    frame = records()
+    frame = records(merged=False)  # every row of the tables, each drawn on its own
     assert len(frame) > 150
     assert wording_problems(frame) == []
+
+
+def test_a_happening_recorded_in_several_rows_is_drawn_over_all_their_dates():
+    rows = records(merged=False).set_index("id")
+    merged = records()
+    twins = merged[merged["attestations"].map(len) > 1]
+    assert len(twins) > 30
+    for rec in twins.to_dict("records"):
+        bounds = [tuple(pd.Timestamp(x) for x in edtf_bounds(rows.loc[a, "date"])) for a in rec["attestations"]]
+        assert (rec["date_start"], rec["date_end"]) == (min(b[0] for b in bounds), max(b[1] for b in bounds)), rec["id"]
 
 
 @pytest.mark.parametrize("rid, start, end", [
@@ -82,7 +92,7 @@ def test_every_drawn_range_matches_its_edtf_and_wording():
     ("ev_two_camps_view", "1947-01-01", "1949-12-31"),        # "by the late 1940s", not the whole decade
 ])
 def test_the_four_ranges_of_issue_21(rid, start, end):
-    frame = records(start="1940-01-01")
+    frame = records(start="1940-01-01", merged=False)
     _, drawing = draw(frame[frame["id"] == rid])
     (item,) = drawing.items
     assert (item.start, item.end) == (pd.Timestamp(start), pd.Timestamp(end))
@@ -95,7 +105,7 @@ def test_the_four_ranges_of_issue_21(rid, start, end):
     ("ev_two_camps_view", "194X", None, "drawn as 1940-1949"),
 ])
 def test_the_check_fails_on_the_old_ranges(rid, date, text, message):
-    frame = records(start="1940-01-01")
+    frame = records(start="1940-01-01", merged=False)
     i = frame.index[frame["id"] == rid][0]
     lo, hi = edtf_bounds(date)
     frame.loc[i, ["date", "date_start", "date_end"]] = [date, pd.Timestamp(lo), pd.Timestamp(hi)]

@@ -37,7 +37,8 @@ SRC = ROOT / "src" / "yalu"
 
 #: Columns whose cells hold ids (the table's own key or references to other rows);
 #: tables show them translated (names, "Chen, fn. 31"), never raw.
-ID_COLUMNS = {"id", "conflict", "source", "actors", "sender", "recipients"}
+ID_COLUMNS = {"id", "conflict", "source", "actors", "sender", "recipients",
+              "happening", "event", "communication", "troop_movement", "soviet_air"}  # same_happening.csv links
 
 TEXT_MARKERS = [
     (re.compile(r"\bCONTEXT\b"), "the working file's name (CONTEXT)"),

@@ -80,7 +80,20 @@ def _shape(edtf: str, start, end) -> str:
     return "day" if start == end else "span"
 
 
-def _record(row: dict, names: dict[str, str], cite) -> dict:
+def _attestations(row: dict, rows: pd.DataFrame, cite) -> list[dict]:
+    """Every row of the data that records the same happening as ``row`` (none if it stands alone)."""
+    if len(row["attestations"]) < 2:
+        return []
+    out = []
+    for rid in row["attestations"]:
+        a = rows.loc[rid]
+        out.append({"kindName": _KIND_NAMES[a["kind"]], "title": _text(a["label_full"]),
+                    "when": span_text(a["date_start"], a["date_end"]),
+                    "citationShort": cite(a["source"], a["footnote"]).short})
+    return out
+
+
+def _record(row: dict, names: dict[str, str], cite, rows: pd.DataFrame | None = None) -> dict:
     c = cite(row["source"], row["footnote"])
     edtf = _text(row["date"])
     start, end = row["date_start"], row["date_end"]
@@ -96,6 +109,7 @@ def _record(row: dict, names: dict[str, str], cite) -> dict:
         "citation": c.full, "citationShort": c.short, "url": c.url, "context": c.context,
         "evidence": _text(row["evidence"]), "quote": _text(row["quote"]),
         "notebook": notebook, "notebookTitle": notebook_title,
+        "attestations": [] if rows is None else _attestations(row, rows, cite),
     }
 
 
@@ -147,7 +161,8 @@ def payload() -> dict:
     frame = records.records()
     names = records.people_names()
     cite = citer()
-    recs = [_record(row, names, cite) for row in frame.to_dict("records")]
+    rows = records.records(merged=False).set_index("id")
+    recs = [_record(row, names, cite, rows) for row in frame.to_dict("records")]
     claims, disputes = _claims()
     present = {a for r in recs for a in r["actorIds"]}
     actors = sorted(((names.get(a, a.replace("_", " ")), a) for a in present), key=lambda t: t[0].lower())
@@ -222,7 +237,7 @@ def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind, lanes) -> tup
     cite = citer()
     items = "".join(
         f"<li>{html.escape(span_text(r['date_start'], r['date_end']))}: {html.escape(_text(r['label_full']))} "
-        f"({html.escape(cite(r['source'], r['footnote']).short)})</li>"
+        f"({html.escape(_cited(r, cite))})</li>"
         for r in frame.to_dict("records"))
     n = len(frame)
     listing = (f'<details class="yalu-fallback-list"><summary>The {n} record{"s" if n != 1 else ""} in this view, '
@@ -230,6 +245,16 @@ def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind, lanes) -> tup
     note = ("<p><small>A static view. Run the cell to use the timeline explorer: search, filters, zoom "
             "and a detail panel for each record.</small></p>")
     return f'<div class="yalu-fallback">{picture_html}{listing}{note}</div>', " ".join(str(alt).split()), pic.summary
+
+
+def _cited(r: dict, cite) -> str:
+    """The record's source; for a happening recorded in several rows, every row's kind and source."""
+    if len(r.get("attestations") or []) < 2:
+        return cite(r["source"], r["footnote"]).short
+    rows = records.records(merged=False).set_index("id")
+    return "recorded as: " + "; ".join(
+        f"{_KIND_NAMES[rows.at[a, 'kind']].lower()}, {cite(rows.at[a, 'source'], rows.at[a, 'footnote']).short}"
+        for a in r["attestations"])
 
 
 def _claims_fallback(start, end) -> tuple[str, str, int]:

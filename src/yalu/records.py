@@ -27,8 +27,8 @@ from yalu.citations import cite
 from yalu.dates import day_range
 from yalu.errors import YaluError
 
-__all__ = ["KINDS", "Kind", "COLUMNS", "CAPITALS", "KIND_NAMES", "records", "filter_records", "select", "detail",
-           "people_names", "short_names", "capital"]
+__all__ = ["KINDS", "Kind", "COLUMNS", "CAPITALS", "KIND_NAMES", "records", "filter_records", "select", "merge",
+           "detail", "people_names", "short_names", "capital"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ _KIND_ALIASES = {k: k for k in KINDS} | {v.table: k for k, v in KINDS.items()} |
     "troops": "troop_movement", "air": "soviet_air"}
 
 COLUMNS = ["id", "kind", "date", "date_start", "date_end", "date_text", "phase", "label", "label_full", "summary",
-           "actors", "capital", "place", "footnote", "source", "evidence", "quote"]
+           "actors", "capital", "place", "footnote", "source", "evidence", "quote", "happening", "attestations"]
 
 #: What a record is called, one of each kind (the explorer's filter and lane names).
 KIND_NAMES = {"event": "Event", "troop_movement": "Troop movement", "soviet_air": "Soviet air record",
@@ -99,6 +99,22 @@ def capital(actor_ids: list[str]) -> str:
     if not actor_ids:
         return "No one named"
     return _SIDES.get(_sides().get(actor_ids[0], ""), "Others")
+
+
+@lru_cache(maxsize=4)
+def _links(state: tuple) -> dict[str, list[str]]:
+    """``{happening: [record ids, the drawn one first]}`` from ``same_happening.csv``: explicit links
+    between rows that record one happening, never guessed from similar text."""
+    if "same_happening" not in data.table_names():
+        return {}
+    out: dict[str, list[str]] = {}
+    for row in data.load("same_happening").to_dict("records"):
+        ids = [row[c] for c in KINDS if isinstance(row.get(c), str) and row[c]]
+        if len(ids) != 1:
+            raise YaluError(f"same_happening.csv: the link {row['id']!r} names {len(ids)} records; it must name one "
+                            f"(in one of the columns {', '.join(KINDS)})")
+        out.setdefault(row["happening"], []).append(ids[0])
+    return out
 
 
 def _ids(value) -> list[str]:
@@ -175,7 +191,15 @@ def _load_all(state: tuple) -> pd.DataFrame:
     phases = parts[0]["phase"].cat.categories
     for p in parts:
         p["phase"] = pd.Categorical(p["phase"].astype(object), categories=phases)
-    frame = pd.concat(parts, ignore_index=True)[COLUMNS]
+    frame = pd.concat(parts, ignore_index=True)
+    frame["happening"], frame["attestations"] = None, [[] for _ in range(len(frame))]
+    position = {rid: n for n, rid in enumerate(frame["id"])}
+    for hap, ids in _links(data.state()).items():
+        known = [rid for rid in ids if rid in position]
+        for rid in known:
+            frame.at[position[rid], "happening"] = hap
+            frame.at[position[rid], "attestations"] = known
+    frame = frame[COLUMNS]
     frame["kind"] = pd.Categorical(frame["kind"], categories=list(KINDS))
     return frame.sort_values(["date_start", "date_end", "kind", "id"], kind="stable").reset_index(drop=True)
 
@@ -237,9 +261,40 @@ def select(frame: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
     return frame[keep]
 
 
-def records(phase=None, actor=None, kind=None, start=None, end=None) -> pd.DataFrame:
-    """All dated records of the collection, filtered (see :func:`filter_records`, :func:`select`)."""
-    return select(filter_records(_all(), phase=phase, actor=actor, kind=kind), start, end).copy()
+def merge(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per happening: of the rows that record one happening (``same_happening.csv``), the
+    first present is kept, drawn over every day any of them may mean, naming everyone any of
+    them names; its ``attestations`` list every row. A row that records a happening alone is kept."""
+    linked = frame["happening"].notna()
+    if not linked.any():
+        return frame
+    full = _all().set_index("id")
+    keep = pd.Series(True, index=frame.index)
+    seen: set[str] = set()
+    rank = {rid: n for ids in _links(data.state()).values() for n, rid in enumerate(ids)}
+    order = sorted(frame.index[linked], key=lambda i: rank.get(frame.at[i, "id"], 0))
+    out = frame.copy()
+    for i in order:
+        hap = frame.at[i, "happening"]
+        if hap in seen:
+            keep[i] = False
+            continue
+        seen.add(hap)
+        members = full.loc[[rid for rid in frame.at[i, "attestations"] if rid in full.index]]
+        out.at[i, "date_start"] = members["date_start"].min()
+        out.at[i, "date_end"] = members["date_end"].max()
+        actors = list(frame.at[i, "actors"])
+        out.at[i, "actors"] = actors + [a for acts in members["actors"] for a in acts if a not in actors]
+    return out[keep]
+
+
+def records(phase=None, actor=None, kind=None, start=None, end=None, merged: bool = True) -> pd.DataFrame:
+    """All dated records of the collection, filtered (see :func:`filter_records`, :func:`select`).
+
+    ``merged`` (the default) gives one row per happening (see :func:`merge`); ``merged=False`` every
+    row of the tables."""
+    frame = select(filter_records(_all(), phase=phase, actor=actor, kind=kind), start, end)
+    return (merge(frame) if merged else frame).copy()
 
 
 def _text(value) -> str:
@@ -255,6 +310,14 @@ def detail(record_id: str) -> dict:
         raise YaluError(f"there is no record with the id {record_id!r}; see records()['id']")
     r = rows.iloc[0]
     c = cite(r["source"], r["footnote"])
+    attestations = []
+    for rid in r["attestations"]:
+        a = frame[frame["id"] == rid].iloc[0]
+        ca = cite(a["source"], a["footnote"])
+        attestations.append({"id": rid, "kind": KINDS[a["kind"]].plural.rstrip("s"), "label": a["label_full"],
+                             "date_text": _text(a["date_text"]), "start": a["date_start"], "end": a["date_end"],
+                             "citation": ca.full, "citation_short": ca.short, "url": ca.url, "context": ca.context,
+                             "evidence": _text(a["evidence"])})
     return {
         "id": r["id"], "kind": KINDS[r["kind"]].plural.rstrip("s"), "label": r["label"],
         "label_full": r["label_full"],
@@ -264,4 +327,6 @@ def detail(record_id: str) -> dict:
         "footnote": None if pd.isna(r["footnote"]) else int(r["footnote"]),
         "citation": c.full, "citation_short": c.short, "url": c.url, "context": c.context,
         "evidence": _text(r["evidence"]), "quote": _text(r["quote"]), "source": r["source"],
+        "attestations": attestations,
+        "dates_differ": len({(a["start"], a["end"]) for a in attestations}) > 1,
     }

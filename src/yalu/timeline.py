@@ -28,7 +28,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from yalu.dates import day_range, long_day, span_text
 from yalu.errors import YaluError
-from yalu.records import CAPITALS, KIND_NAMES, KINDS, filter_records, records, select
+from yalu.records import CAPITALS, KIND_NAMES, KINDS, detail, filter_records, records, select
 from yalu.render import (
     FONT_PT,
     PALETTE,
@@ -281,10 +281,14 @@ def _draw(frame, s, e, lanes, title, width, max_rows, more) -> tuple[Figure, Dra
     ax.set_yticks(lane_ticks, lane_labels)
 
     starts, ends = list(frame["date_start"]), list(frame["date_end"])
-    fulls = frame["label_full"].tolist() if "label_full" in frame else labels
+    fulls = frame["label_full"].tolist() if "label_full" in frame else list(labels)
+    twins = [len(a) > 1 for a in frame["attestations"]] if "attestations" in frame else [False] * len(frame)
+    for i, twin in enumerate(twins):  # a happening recorded in several rows: every row in its key entry
+        if twin:
+            fulls[i] = attested(ids[i])
     items = [Item(ids[i], kinds[i], lane, sub, starts[i], ends[i], "point" if point[i] else "bar")
              for lane, sub, i in spec]
-    placed, keys = _place_labels(ax, labels, fulls, items, spec, d0, d1, reserved)
+    placed, keys = _place_labels(ax, labels, fulls, items, spec, d0, d1, reserved, twins)
     named = {lab.id for lab in placed}
     keep = [n for n, it in enumerate(items) if it.id in named]  # a mark that found no room for a name is left out
     items, spec = [items[n] for n in keep], [spec[n] for n in keep]
@@ -332,7 +336,17 @@ def _draw(frame, s, e, lanes, title, width, max_rows, more) -> tuple[Figure, Dra
     return fig, drawing
 
 
-def _place_labels(ax, labels, fulls, items, spec, d0, d1, reserved=None) -> tuple[list[Label], list[Key]]:
+def attested(record_id: str) -> str:
+    """A happening with every row that records it, who reports it and when:
+    "Zhou meets Stalin. Recorded as: event, ... (Chen, fn. 96, 9 Oct 1950 - 10 Oct 1950); ..."."""
+    d = detail(record_id)
+    rows = "; ".join(f"{a['kind']} '{a['label']}' ({a['citation_short']}, {span_text(a['start'], a['end'])})"
+                     for a in d["attestations"])
+    differ = " The rows give different dates." if d["dates_differ"] else ""
+    return f"{d['label_full']}. Recorded as: {rows}.{differ}"
+
+
+def _place_labels(ax, labels, fulls, items, spec, d0, d1, reserved=None, twins=None) -> tuple[list[Label], list[Key]]:
     """Each record's full label right of its mark, else left, else a key number there; never over
     another label or mark, never outside the axes. Events are labelled first. The key lists the
     label with people's full names (``fulls``)."""
@@ -368,7 +382,9 @@ def _place_labels(ax, labels, fulls, items, spec, d0, d1, reserved=None) -> tupl
         text = labels[i]
         x0, _, x1, _ = marks[n]
         y = it.row
-        options = [(text, False)] + ([] if len(keys) >= MAX_KEYS else [(str(len(keys) + 1), True)])
+        # a happening recorded in several rows is keyed, so the key lists every row that records it
+        options = ([] if twins and twins[i] else [(text, False)]) + (
+            [] if len(keys) >= MAX_KEYS else [(str(len(keys) + 1), True)])
         for shown, keyed in options:
             # a key's room is that of two digits: keys are renumbered in date order below
             w = text_width_px("00" if keyed else shown, weight="bold" if keyed else "normal")

@@ -328,6 +328,11 @@ function build(root, view, data, vis) {
       r.place ? h("p", { class: "yx-fact" }, h("b", {}, "Where: "), r.place) : null,
       r.summary ? h("p", { class: "yx-summary" }, r.summary) : null,
     ];
+    if (r.attestations && r.attestations.length > 1) {
+      parts.push(h("h4", {}, `Recorded ${r.attestations.length} times in the data`),
+        h("ul", { class: "yx-versions" }, r.attestations.map((a) => h("li", {},
+          `${a.kindName}: ${a.title} (${a.citationShort}, ${a.when})`))));
+    }
     if (r.kind === "claim") {
       const d = disputes.get(r.conflict);
       parts.push(h("h4", {}, "Other versions of this question"), h("p", {}, d.question),
