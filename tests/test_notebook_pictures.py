@@ -113,3 +113,16 @@ def test_the_walk_fails_on_unnamed_marks_and_silent_omissions():
     phase = copy.deepcopy(out)
     phase["metadata"]["yalu"]["lane_by"] = "phase"
     assert any("the explorer opens on lanes by capital" in p for p in picture_problems(n, phase))
+
+
+def test_the_historiography_runs_past_1992_with_each_work_in_its_kind_of_evidence():
+    from yalu.records import NOT_A_WORK, records
+
+    nb = json.loads((ROOT / "notebooks" / "06_the_evidence.ipynb").read_text(encoding="utf-8"))
+    (summary,) = [o["metadata"]["yalu"] for _, o in pictures(nb) if o["metadata"]["yalu"]["picture"] == "timeline"]
+    assert summary["lane_by"] == "evidence" and summary["end"] > "1996-01-01"
+    assert {"Memoirs", "Interviews", "Russian archives", "Before the archives"} <= set(summary["lanes"])
+    assert NOT_A_WORK not in summary["lanes"]
+    works = records(phase="historiography", kind="event")
+    assert (works["evidence_kind"] != NOT_A_WORK).all(), "every work of the historiography has its kind of evidence"
+    assert (works["date_start"] > "1992-12-31").sum() >= 5, "the works published after the paper are there"

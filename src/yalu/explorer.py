@@ -42,7 +42,8 @@ VIS_VERSION = "8.5.4"  # keep in step with static/README.md
 DEFAULT_RANGE = ("1949-01-01", "1950-12-31")
 
 #: How the lanes (rows) of the timeline can be chosen.
-LANES = {"actor": "capital of the first actor", "kind": "kind of record", "phase": "phase of the story"}
+LANES = {"actor": "capital of the first actor", "kind": "kind of record", "phase": "phase of the story",
+         "evidence": "kind of evidence a work rests on"}
 
 #: The named periods the explorer has a button for: (key, button text, first day, last day).
 PERIODS = (
@@ -105,7 +106,7 @@ def _record(row: dict, names: dict[str, str], cite, rows: pd.DataFrame | None = 
         "start": _iso(start), "end": _iso(end), "when": span_text(start, end),
         "shape": _shape(edtf, start, end), "edtf": edtf, "dateText": _text(row["date_text"]),
         "phase": str(row["phase"]), "actors": actors, "actorIds": list(row["actors"]),
-        "capital": row["capital"], "place": _text(row["place"]),
+        "capital": row["capital"], "evidenceKind": row["evidence_kind"], "place": _text(row["place"]),
         "citation": c.full, "citationShort": c.short, "url": c.url, "context": c.context,
         "evidence": _text(row["evidence"]), "quote": _text(row["quote"]),
         "notebook": notebook, "notebookTitle": notebook_title,
@@ -174,6 +175,7 @@ def payload() -> dict:
         "kinds": [{"value": k, "label": _KIND_NAMES[k]} for k in [*records.KINDS, "claim"]],
         "lanes": [{"value": k, "label": v} for k, v in LANES.items()],
         "capitals": _CAPITALS,
+        "evidenceKinds": [*records.EVIDENCE_KINDS.values(), records.NOT_A_WORK],
         "periods": [{"key": k, "label": label, "start": s, "end": e} for k, label, s, e in PERIODS],
         "first": min(r["start"] for r in recs), "last": max(r["end"] for r in recs),
     }
@@ -281,7 +283,8 @@ def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="acto
 
     ``phase``, ``actor`` (a people id) and ``kind`` set the filters the reader can then change;
     ``start`` and ``end`` (like ``"1950-10-01"``) the dates it opens on, by default the span of the
-    records the filters keep; ``lanes`` is ``"actor"`` (one row per capital), ``"kind"`` or ``"phase"``.
+    records the filters keep; ``lanes`` is ``"actor"`` (one row per capital), ``"kind"``, ``"phase"`` or
+    ``"evidence"`` (the works about the events, by the kind of evidence each rests on).
     """
     if not isinstance(lanes, str) or lanes not in LANES:
         raise YaluError(f"lanes must be one of {', '.join(map(repr, LANES))}, not {lanes!r}")

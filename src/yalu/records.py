@@ -27,7 +27,7 @@ from yalu.citations import cite
 from yalu.dates import day_range
 from yalu.errors import YaluError
 
-__all__ = ["KINDS", "Kind", "COLUMNS", "CAPITALS", "KIND_NAMES", "records", "filter_records", "select", "merge",
+__all__ = ["KINDS", "Kind", "COLUMNS", "CAPITALS", "KIND_NAMES", "EVIDENCE_KINDS", "records", "filter_records", "select", "merge",
            "detail", "people_names", "short_names", "capital"]
 
 
@@ -49,7 +49,15 @@ _KIND_ALIASES = {k: k for k in KINDS} | {v.table: k for k, v in KINDS.items()} |
     "troops": "troop_movement", "air": "soviet_air"}
 
 COLUMNS = ["id", "kind", "date", "date_start", "date_end", "date_text", "phase", "label", "label_full", "summary",
-           "actors", "capital", "place", "footnote", "source", "evidence", "quote", "happening", "attestations"]
+           "actors", "capital", "place", "footnote", "source", "evidence", "quote", "happening", "attestations",
+           "evidence_kind"]
+
+#: The kinds of evidence the works about the events rest on (``works.csv``), in lane order.
+EVIDENCE_KINDS = {"newspaper": "Newspapers", "memoir": "Memoirs", "chinese_history": "Chinese histories",
+                  "interview": "Interviews", "chinese_sources": "Chinese sources",
+                  "before_archives": "Before the archives", "several_archives": "Several archives",
+                  "russian_archives": "Russian archives"}
+NOT_A_WORK = "Other records"
 
 #: What a record is called, one of each kind (the explorer's filter and lane names).
 KIND_NAMES = {"event": "Event", "troop_movement": "Troop movement", "soviet_air": "Soviet air record",
@@ -199,6 +207,9 @@ def _load_all(state: tuple) -> pd.DataFrame:
         for rid in known:
             frame.at[position[rid], "happening"] = hap
             frame.at[position[rid], "attestations"] = known
+    works = (dict(zip(data.load("works")["event"], data.load("works")["rests_on"].astype(str), strict=True))
+             if "works" in available else {})
+    frame["evidence_kind"] = [EVIDENCE_KINDS.get(works.get(rid, ""), NOT_A_WORK) for rid in frame["id"]]
     frame = frame[COLUMNS]
     frame["kind"] = pd.Categorical(frame["kind"], categories=list(KINDS))
     return frame.sort_values(["date_start", "date_end", "kind", "id"], kind="stable").reset_index(drop=True)

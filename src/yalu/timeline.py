@@ -28,7 +28,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from yalu.dates import day_range, long_day, span_text
 from yalu.errors import YaluError
-from yalu.records import CAPITALS, KIND_NAMES, KINDS, detail, filter_records, records, select
+from yalu.records import CAPITALS, EVIDENCE_KINDS, KIND_NAMES, KINDS, NOT_A_WORK, detail, filter_records, records, select
 from yalu.render import (
     FONT_PT,
     PALETTE,
@@ -59,8 +59,9 @@ KIND_STYLE = {
     "communication": KindStyle(PALETTE["reddish_purple"], "s", "---"),
 }
 #: How lanes can group the records, as in the explorer: by the capital of the first actor, by kind, by
-#: phase. ``"actor"`` is the explorer's name for lanes by capital, and means the same here.
-LANE_BY = ("capital", "kind", "phase")
+#: phase, or (for the works about the events) by the kind of evidence a work rests on. ``"actor"`` is the
+#: explorer's name for lanes by capital, and means the same here.
+LANE_BY = ("capital", "kind", "phase", "evidence")
 _LANE_ALIASES = {"actor": "capital"}
 MAX_ROWS = 12    # sub-rows per lane
 MAX_KEYS = 99    # numbered labels listed under a picture, at most (two digits)
@@ -127,6 +128,9 @@ def _lanes_for(frame: pd.DataFrame, lanes: str) -> list[tuple[str, str, list[int
     elif lanes == "kind":
         values = frame["kind"].tolist()
         out = [(k, KIND_NAMES[k], [i for i, v in enumerate(values) if v == k]) for k in KINDS]
+    elif lanes == "evidence":
+        values = frame["evidence_kind"].tolist()
+        out = [(c, c, [i for i, v in enumerate(values) if v == c]) for c in [*EVIDENCE_KINDS.values(), NOT_A_WORK]]
     else:
         values = frame["capital"].tolist()
         out = [(c, c, [i for i, v in enumerate(values) if v == c]) for c in CAPITALS]
@@ -250,7 +254,9 @@ def _draw(frame, s, e, lanes, title, width, max_rows, more) -> tuple[Figure, Dra
         for k, i, want in sorted(packed, key=lambda t: (t[0], d0[t[1]])):
             spec.append((key, row + k, i))
             reserved.append((want[0], row + k - 0.3, want[1], row + k + 0.3))
-        spans.append((key, _lane_title(lane_title), row, row + n - 1))
+        shown = _lane_title(lane_title)
+        n = max(n, shown.count("\n") + 1)  # a lane name on two lines gets two rows, never crossing the next lane
+        spans.append((key, shown, row, row + n - 1))
         row += n
     n_rows = max(row, 1)
     top, bottom = 0.95, 0.45

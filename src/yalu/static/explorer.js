@@ -165,6 +165,7 @@ function build(root, view, data, vis) {
   const [kindField, kindSel] = select("kind", "Kind", data.kinds, state.kind, "All kinds");
   const lanesChoices = [
     { value: "actor", label: "by capital" }, { value: "kind", label: "by kind" }, { value: "phase", label: "by phase" },
+    { value: "evidence", label: "by kind of evidence" },
   ];
   const [lanesField, lanesSel] = select("lanes", "Lanes", lanesChoices, state.lanes, null);
   const filters = h("div", { class: "yx-bar yx-filters" },
@@ -208,12 +209,14 @@ function build(root, view, data, vis) {
     if (r.kind === "claim") return `dispute:${r.conflict}`;
     if (state.lanes === "kind") return `kind:${r.kind}`;
     if (state.lanes === "phase") return `phase:${r.phase}`;
+    if (state.lanes === "evidence") return `evidence:${r.evidenceKind}`;
     return `capital:${r.capital}`;
   }
   function groupsFor() {
     let lanes;
     if (state.lanes === "kind") lanes = data.kinds.filter((k) => k.value !== "claim").map((k) => [`kind:${k.value}`, k.label]);
     else if (state.lanes === "phase") lanes = data.phases.map((p) => [`phase:${p.value}`, p.label]);
+    else if (state.lanes === "evidence") lanes = data.evidenceKinds.map((c) => [`evidence:${c}`, c]);
     else lanes = data.capitals.map((c) => [`capital:${c}`, c]);
     lanes = lanes.concat(data.disputes.map((d) => [`dispute:${d.id}`, `Disputed: ${d.topic}`]));
     return lanes.map(([id, label], order) => ({
