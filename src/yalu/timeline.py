@@ -400,7 +400,9 @@ def _place_labels(ax, labels, fulls, items, spec, d0, d1, reserved=None, twins=N
                 if free(box, n):
                     t = ax.text(box[0], y, shown, va="center", ha="left", zorder=4, clip_on=False, parse_math=False,
                                 weight="bold" if keyed else "normal",
-                                bbox=dict(facecolor="white", edgecolor="none", pad=1.0) if box is inside else None)
+                                # on its own bar: a light backing that keeps the bar's start and end in view
+                                bbox=dict(facecolor="white", alpha=0.6, edgecolor="none", pad=0.5)
+                                if box is inside else None)
                     taken[n_taken] = box
                     n_taken += 1
                     placed.append(Label(it.id, fulls[i] if keyed else text, t, keyed))
