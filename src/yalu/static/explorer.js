@@ -253,12 +253,16 @@ function build(root, view, data, vis) {
   }
   const items = new vis.DataSet(all.map(item));
   const shown = new vis.DataView(items, { filter: (it) => matches(byId.get(it.id)) });
+  // The years the timeline can show: the records' own, with room either side (works run past 2000).
+  const FIRST_YEAR = Math.min(1915, Number(data.first.slice(0, 4)) - 5);
+  const LAST_YEAR = Math.max(2000, Number(data.last.slice(0, 4)) + 5);
   const groups = new vis.DataSet(groupsFor());
 
   const options = {
     height: 300, orientation: { axis: "top", item: "top" }, stack: true, showCurrentTime: false,
     selectable: true, multiselect: false, zoomKey: "ctrlKey", horizontalScroll: false, verticalScroll: true,
-    zoomMin: 4 * DAY, zoomMax: 90 * 365 * DAY, min: new Date(1915, 0, 1), max: new Date(2000, 0, 1),
+    zoomMin: 4 * DAY, zoomMax: (LAST_YEAR - FIRST_YEAR) * 365 * DAY,
+    min: new Date(FIRST_YEAR, 0, 1), max: new Date(LAST_YEAR, 0, 1),
     margin: { item: { horizontal: 6, vertical: 4 }, axis: 4 }, groupOrder: "order",
     showTooltips: true, tooltip: { followMouse: true, delay: 250 }, // a bar too short for its title shows it on hover
     align: "auto", locale: "en", start: day(view.start), end: day(view.end, 1),
