@@ -63,6 +63,7 @@ def test_frictionless_validates_the_package():
 @pytest.mark.parametrize("table, column, value, error", [
     ("events", "source", "ctx_nowhere", "foreign-key"),      # a source that is not in sources.csv
     ("claims", "conflict", "conf_nowhere", "foreign-key"),   # a claim about no known conflict
+    ("same_happening", "event", "ev_nowhere", "foreign-key"),  # a link to no known event
     ("troop_movements", "strength_min", "-5", "constraint-error"),
 ])
 def test_frictionless_catches_what_the_loader_cannot(data_copy, table, column, value, error):
@@ -354,7 +355,7 @@ def test_paper_rows_take_no_dates_or_names_from_outside_the_paper():
     mikoyan = _row("communications", "com_mikoyan_mao_talks")
     assert mikoyan["date"] == "", "the paper does not date the talks; the Xibaipo dates belong to the context row only"
     assert "not dated" in mikoyan["date_text"]
-    assert _row("events", "ev_ctx_mikoyan_xibaipo")["date"] == "1949-01-30/1949-02-07"
+    assert _row("events", "ev_ctx_mikoyan_xibaipo")["date"] == "1949-01-30/1949-02-06", "the records run to 6 February"
     assert _row("events", "ev_treaty_signed")["actors"] == "", "the paper names no signatories"
     ultimatum = _row("events", "ev_macarthur_ultimatum")
     assert "kim_il_sung" not in ultimatum["actors"] and "Kim Il-sung" not in ultimatum["title"]

@@ -110,15 +110,21 @@ def test_explorers_share_one_catalogue():
 
 def test_the_output_has_a_static_fallback_and_no_second_picture():
     w = ex.explore(phase="decision", start="1950-10-01", end="1950-10-19")
-    bundle = w._repr_mimebundle_()
+    bundle, meta = w._repr_mimebundle_()
     assert set(bundle) == {WIDGET, "text/html", "text/plain"}
+    # the picture stands in for the explorer: the same lanes (by capital) and dates it opens on
+    summary = meta["yalu"]
+    assert summary["explorer"] == w.view and summary["lane_by"] == "capital"
+    assert (summary["start"], summary["end"]) == ("1950-10-01", "1950-10-19")
+    assert summary["drawn"] == summary["labelled"] and summary["drawn"] + summary["left_out"] == len(
+        records(phase="decision", start="1950-10-01", end="1950-10-19"))
     page = bundle["text/html"]
     assert page.count("<img") == 1 and re.search(r'<img alt="Timeline of \d+ records', page)
     n = len(records(phase="decision", start="1950-10-01", end="1950-10-19"))
     assert page.count("<li>") >= n and f"The {n} records in this view" in page
     assert not re.search(r"\b(ev|com|tm|air)_[a-z0-9_]+", re.sub(r'src="[^"]+"', "", page)), "a row id is shown"
     assert bundle["text/plain"].startswith(f"Timeline explorer, {n} records from 1 October 1950 to 19 October 1950")
-    assert ex.explore(phase="decision", start="1950-10-01", end="1950-10-19")._repr_mimebundle_()["text/html"] == page
+    assert ex.explore(phase="decision", start="1950-10-01", end="1950-10-19")._repr_mimebundle_()[0]["text/html"] == page
 
 
 def test_claims_fallback_lists_the_versions():

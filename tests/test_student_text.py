@@ -37,7 +37,8 @@ SRC = ROOT / "src" / "yalu"
 
 #: Columns whose cells hold ids (the table's own key or references to other rows);
 #: tables show them translated (names, "Chen, fn. 31"), never raw.
-ID_COLUMNS = {"id", "conflict", "source", "actors", "sender", "recipients"}
+ID_COLUMNS = {"id", "conflict", "source", "actors", "sender", "recipients",
+              "happening", "event", "communication", "troop_movement", "soviet_air"}  # same_happening.csv links
 #: The link table's columns that hold ids (in claims.csv, "claim" is text and is scanned).
 LINK_ID_COLUMNS = {"document", "event", "communication", "claim", "troop_movement", "air_record"}
 

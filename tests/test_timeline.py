@@ -30,26 +30,30 @@ def fixture_data(monkeypatch):
 def test_timeline_draws_bars_points_and_lanes():
     fig, d = draw(records())
     assert (d.start, d.end) == (pd.Timestamp("1949-07-01"), pd.Timestamp("1950-12-31"))
-    assert d.lanes == ["leaning", "treaty", "korea", "decision"]  # declared phase order, present phases only
-    assert len(d.items) == 23 and len(d.record_ids) == 23
+    assert d.lanes == ["Leaning", "Treaty", "Korea", "Decision"]  # declared phase order, present phases only
+    # 16 records in 19 days of October 1950 need more than 12 rows for their names: 2 are left out, and said
+    assert len(d.items) == 21 and len(d.record_ids) == 21 and d.left_out == {"communication": 2}
+    assert d.note == "2 more in the explorer: filter Communications."
+    assert len(d.labels) == len(d.items), "every mark drawn is named"
     shapes = {i.id: i.shape for i in d.items}
     assert shapes["tm_korean_soldiers_sent_back"] == "bar"   # 1949-07/1949-10
     assert shapes["ev_black_sea_meeting"] == "bar"           # 9-10 October
     assert shapes["ev_halt"] == "point"
-    assert sum(s == "bar" for s in shapes.values()) == 6
-    blocks = [sorted({i.row for i in d.items if i.lane == ln}) for ln in d.lanes]
+    blocks = [sorted({i.row for i in d.items if i.lane == ln}) for ln in ("leaning", "treaty", "korea", "decision")]
     flat = list(itertools.chain.from_iterable(blocks))
     assert flat == sorted(flat) and len(flat) == len(set(flat)), "lanes do not interleave"
     assert all(len(b) <= MAX_ROWS for b in blocks)
 
 
-def test_lanes_by_actor_and_kind():
-    _, d = draw(records(phase="decision"), lanes="actor")
-    assert d.lanes[0] == "Mao Zedong"  # the actor with most records comes first
-    assert [i.lane for i in d.items if i.id == "ev_black_sea_meeting"] == ["stalin", "zhou_enlai"]
+def test_lanes_by_capital_and_kind_as_in_the_explorer():
+    _, d = draw(records(phase="decision"), lanes="actor")  # the explorer's name for lanes by capital
+    _, c = draw(records(phase="decision"), lanes="capital")
+    assert d.lanes == c.lanes and d.lane_by == "capital"
+    assert d.lanes[0] == "Beijing" and set(d.lanes) <= {"Beijing", "Moscow", "Pyongyang", "No one named"}
+    assert [i.lane for i in d.items if i.id == "ev_black_sea_meeting"] == ["Beijing"]  # Zhou is named first
     _, k = draw(records(), lanes="kind")
-    assert k.lanes == ["events", "troop movements", "Soviet air records", "communications"]
-    with pytest.raises(YaluError, match="lanes must be one of phase, actor, kind"):
+    assert k.lanes == ["Event", "Troop movement", "Soviet air record", "Communication"]
+    with pytest.raises(YaluError, match="lanes must be one of capital, kind, phase"):
         draw(records(), lanes="colour")
 
 
@@ -112,8 +116,9 @@ def test_keys_are_listed_under_the_picture():
 def test_alt_text_lists_the_labelled_records_in_date_order():
     _, d = draw(records(phase="treaty"))
     assert d.alt.startswith("Timeline of 4 records from 1 October 1949 to 14 February 1950: 3 events, "
-                            "1 communication, in 1 lane by phase (treaty).")
-    listed = d.alt.split("Labelled in date order: ")[1]
+                            "1 communication, in 1 lane by phase (Treaty). 4 drawn")
+    assert "every mark drawn is named, 4 by its label and 0 by a key number" in d.alt
+    listed = d.alt.split("In date order: ")[1]
     by_id = {i.id: i for i in d.items}
     order = sorted(d.labels, key=lambda lab: by_id[lab.id].start)
     assert listed.index(order[0].text) < listed.index(order[-1].text)
@@ -125,8 +130,9 @@ def test_picture_is_deterministic_png_with_alt():
     a, b = picture(phase="decision"), picture(phase="decision")
     assert a.png == b.png and a.png.startswith(b"\x89PNG")
     assert b"Software" not in a.png and b"tIME" not in a.png
-    bundle = a._repr_mimebundle_()
+    bundle, meta = a._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/plain"}
+    assert meta["yalu"]["drawn"] == meta["yalu"]["labelled"] == len(a.drawing.items)
     assert 'alt="Timeline of 16 records' in bundle["text/html"]
 
 

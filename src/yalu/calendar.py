@@ -158,8 +158,11 @@ def october_calendar() -> Picture:
     first = len(found) + 1
     keys += [Key(n, f"{o['label']} (context, {REACH[o['reach']][2]})", _when(o))
              for n, o in enumerate(outside, start=first)]
+    summary = {"picture": "calendar", "drawn": len(found) + len(outside), "labelled": len(keys), "keyed": len(keys),
+               "left_out": 0, "note": "", "lanes": ["outside"] + [SIGNALS[s][2] for s in ROWS], "lane_by": "signal",
+               "start": f"{OCTOBER[0]:%Y-%m-%d}", "end": f"{OCTOBER[1]:%Y-%m-%d}"}
     return Picture(fig, _alt(steps, outside, first), keys=keys,
-                   drawing={"steps": steps, "found": found, "outside": outside})
+                   drawing={"steps": steps, "found": found, "outside": outside}, summary=summary)
 
 
 def _draw(steps: list[dict], outside: list[dict]):

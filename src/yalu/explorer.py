@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import anywidget
@@ -43,7 +42,8 @@ VIS_VERSION = "8.5.4"  # keep in step with static/README.md
 DEFAULT_RANGE = ("1949-01-01", "1950-12-31")
 
 #: How the lanes (rows) of the timeline can be chosen.
-LANES = {"actor": "capital of the first actor", "kind": "kind of record", "phase": "phase of the story"}
+LANES = {"actor": "capital of the first actor", "kind": "kind of record", "phase": "phase of the story",
+         "evidence": "kind of evidence a work rests on"}
 
 #: The named periods the explorer has a button for: (key, button text, first day, last day).
 PERIODS = (
@@ -53,20 +53,12 @@ PERIODS = (
     ("october1950", "1–19 Oct 1950", "1950-10-01", "1950-10-19"),
 )
 
-# Lanes by actor: the capital (or camp) of a record's first actor, from the people table's `side`.
-_SIDES = {
-    "ccp": "Beijing", "china_other": "Beijing", "soviet": "Moscow", "north_korea": "Pyongyang",
-    "south_korea": "Seoul", "united_states": "Washington and the UN", "un": "Washington and the UN",
-    "gmd": "Guomindang", "historian": "Historians", "other": "Others",
-}
-_CAPITALS = ["Beijing", "Moscow", "Pyongyang", "Seoul", "Washington and the UN", "Guomindang", "Historians",
-             "Others", "No one named"]
+_CAPITALS = records.CAPITALS
 
 # Where the narrative notebooks tell each phase (the detail panel links there).
 _NOTEBOOKS = {phase: (n.file, n.title) for phase, n in BY_PHASE.items()}
 
-_KIND_NAMES = {"event": "Event", "troop_movement": "Troop movement", "soviet_air": "Soviet air record",
-               "communication": "Communication", "claim": "Disputed claim", "document": "Document"}
+_KIND_NAMES = {**records.KIND_NAMES, "document": "Document"}
 #: The words of the link to a document's page at its archive.
 READ_AT_ARCHIVE = "Read the document at the archive"
 
@@ -91,19 +83,20 @@ def _shape(edtf: str, start, end) -> str:
     return "day" if start == end else "span"
 
 
-@lru_cache(maxsize=1)
-def _sides() -> dict[str, str]:
-    people = data.load("people") if "people" in data.table_names() else None
-    return {} if people is None else {p: _text(s) for p, s in zip(people["id"], people["side"], strict=True)}
+def _attestations(row: dict, rows: pd.DataFrame, cite) -> list[dict]:
+    """Every row of the data that records the same happening as ``row`` (none if it stands alone)."""
+    if len(row["attestations"]) < 2:
+        return []
+    out = []
+    for rid in row["attestations"]:
+        a = rows.loc[rid]
+        out.append({"kindName": _KIND_NAMES[a["kind"]], "title": _text(a["label_full"]),
+                    "when": span_text(a["date_start"], a["date_end"]),
+                    "citationShort": cite(a["source"], a["footnote"]).short})
+    return out
 
 
-def _capital(actor_ids: list[str]) -> str:
-    if not actor_ids:
-        return "No one named"
-    return _SIDES.get(_sides().get(actor_ids[0], ""), "Others")
-
-
-def _record(row: dict, names: dict[str, str], cite) -> dict:
+def _record(row: dict, names: dict[str, str], cite, rows: pd.DataFrame | None = None) -> dict:
     c = cite(row["source"], row["footnote"])
     edtf = _text(row["date"])
     start, end = row["date_start"], row["date_end"]
@@ -115,10 +108,11 @@ def _record(row: dict, names: dict[str, str], cite) -> dict:
         "start": _iso(start), "end": _iso(end), "when": span_text(start, end),
         "shape": _shape(edtf, start, end), "edtf": edtf, "dateText": _text(row["date_text"]),
         "phase": str(row["phase"]), "actors": actors, "actorIds": list(row["actors"]),
-        "capital": _capital(list(row["actors"])), "place": _text(row["place"]),
+        "capital": row["capital"], "evidenceKind": row["evidence_kind"], "place": _text(row["place"]),
         "citation": c.full, "citationShort": c.short, "url": c.url, "context": c.context,
         "evidence": _text(row["evidence"]), "quote": _text(row["quote"]),
         "notebook": notebook, "notebookTitle": notebook_title,
+        "attestations": [] if rows is None else _attestations(row, rows, cite),
     }
 
 
@@ -144,13 +138,16 @@ def _documents() -> list[dict]:
     return out
 
 
-def _links(drawn: set[str]) -> list[dict]:
-    """Each link between a document and a record, once: the browser builds both sides from it. A record
-    that is not drawn (a claim with no date) brings its own words, date and origin."""
+def _links(drawn: set[str], alias: dict[str, str] | None = None) -> list[dict]:
+    """Each link between a document and a record, once: the browser builds both sides from it. A row
+    drawn as part of another record (one happening, several rows) is linked to that record (``alias``).
+    A record that is not drawn (a claim with no date) brings its own words, date and origin."""
+    alias = alias or {}
     out = []
     for li in documents.links().to_dict("records"):
-        link = {"document": li["document"], "record": li["record"], "relation": li["relation"], "note": li["note"]}
-        if li["record"] not in drawn:
+        record = alias.get(li["record"], li["record"])
+        link = {"document": li["document"], "record": record, "relation": li["relation"], "note": li["note"]}
+        if record not in drawn:
             link.update(text=li["record_text"], date=li["record_date"], fromPaper=bool(li["from_paper"]))
         out.append(link)
     return out
@@ -204,10 +201,12 @@ def payload() -> dict:
     frame = records.records()
     names = records.people_names()
     cite = citer()
-    recs = [_record(row, names, cite) for row in frame.to_dict("records")]
+    rows = records.records(merged=False).set_index("id")
+    recs = [_record(row, names, cite, rows) for row in frame.to_dict("records")]
     claims, disputes = _claims()
     docs = _documents()
-    links = _links({r["id"] for r in recs + claims}) if docs else []
+    alias = {a: row["id"] for row in frame.to_dict("records") for a in (row.get("attestations") or [])}
+    links = _links({r["id"] for r in recs + claims}, alias) if docs else []
     present = {a for r in recs for a in r["actorIds"]}
     actors = sorted(((names.get(a, a.replace("_", " ")), a) for a in present), key=lambda t: t[0].lower())
     phases = [p for p in records.phases() if any(r["phase"] == p for r in recs)]
@@ -218,6 +217,7 @@ def payload() -> dict:
         "kinds": [{"value": k, "label": _KIND_NAMES[k]} for k in [*records.KINDS, "claim"] + (["document"] if docs else [])],
         "lanes": [{"value": k, "label": v} for k, v in LANES.items()],
         "capitals": _CAPITALS,
+        "evidenceKinds": [*records.EVIDENCE_KINDS.values(), records.NOT_A_WORK],
         "periods": [{"key": k, "label": label, "start": s, "end": e} for k, label, s, e in PERIODS],
         "first": min(r["start"] for r in recs), "last": max(r["end"] for r in recs),
     }
@@ -253,9 +253,11 @@ class Explorer(anywidget.AnyWidget):
     catalogue = traitlets.Instance(Catalogue).tag(sync=True, **ipywidgets.widget_serialization)
     view = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, view: dict, fallback: str, alt: str):
+    def __init__(self, view: dict, fallback: str, alt: str, summary: dict | None = None):
         super().__init__(catalogue=catalogue(), view=view)
         self._fallback, self._alt = fallback, alt
+        # what the static picture draws, and the view it stands in for (stored in the output's metadata)
+        self._summary = {**summary, "explorer": dict(view)} if summary else None
 
     def __repr__(self) -> str:
         return self._alt
@@ -264,26 +266,39 @@ class Explorer(anywidget.AnyWidget):
         bundle = super()._repr_mimebundle_(include=include, exclude=exclude) or {}
         if isinstance(bundle, tuple):
             bundle = bundle[0]
-        return {**bundle, "text/html": self._fallback, "text/plain": self._alt}
+        bundle = {**bundle, "text/html": self._fallback, "text/plain": self._alt}
+        return (bundle, {"yalu": self._summary}) if self._summary else bundle
 
 
-def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind) -> tuple[str, str]:
-    """The static view: the timeline picture with alt text, then the records as a list."""
-    # a compact picture (three rows a lane): the list below names every record in full
-    pic = timeline.picture(phase=phase, actor=actor, kind=kind, start=start, end=end, max_rows=3)
+def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind, lanes) -> tuple[str, str, dict]:
+    """The static view: the timeline picture of the same records, lanes and dates the explorer opens
+    on, with alt text, then the records as a list."""
+    # a compact picture (four rows a lane): what it leaves out, the list below names in full
+    pic = timeline.picture(phase=phase, actor=actor, kind=kind, start=start, end=end, lanes=lanes, max_rows=4,
+                           more="in the list below and in the explorer")
     alt = pic.alt
     picture_html = pic.html()
     cite = citer()
     items = "".join(
-        f"<li>{html.escape(span_text(r['date_start'], r['date_end']))}: {html.escape(_text(r['label']))} "
-        f"({html.escape(cite(r['source'], r['footnote']).short)})</li>"
+        f"<li>{html.escape(span_text(r['date_start'], r['date_end']))}: {html.escape(_text(r['label_full']))} "
+        f"({html.escape(_cited(r, cite))})</li>"
         for r in frame.to_dict("records"))
     n = len(frame)
     listing = (f'<details class="yalu-fallback-list"><summary>The {n} record{"s" if n != 1 else ""} in this view, '
                f"{html.escape(long_day(start))} to {html.escape(long_day(end))}</summary><ul>{items}</ul></details>")
     note = ("<p><small>A static view. Run the cell to use the timeline explorer: search, filters, zoom "
             "and a detail panel for each record.</small></p>")
-    return f'<div class="yalu-fallback">{picture_html}{listing}{note}</div>', " ".join(str(alt).split())
+    return f'<div class="yalu-fallback">{picture_html}{listing}{note}</div>', " ".join(str(alt).split()), pic.summary
+
+
+def _cited(r: dict, cite) -> str:
+    """The record's source; for a happening recorded in several rows, every row's kind and source."""
+    if len(r.get("attestations") or []) < 2:
+        return cite(r["source"], r["footnote"]).short
+    rows = records.records(merged=False).set_index("id")
+    return "recorded as: " + "; ".join(
+        f"{_KIND_NAMES[rows.at[a, 'kind']].lower()}, {cite(rows.at[a, 'source'], rows.at[a, 'footnote']).short}"
+        for a in r["attestations"])
 
 
 def _claims_fallback(start, end) -> tuple[str, str, int]:
@@ -326,7 +341,8 @@ def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="acto
     ``phase``, ``actor`` (a people id) and ``kind`` set the filters the reader can then change;
     ``start`` and ``end`` (like ``"1950-10-01"``) the dates it opens on, by default the span of the
     records the filters keep (``kind="claim"`` or ``kind="document"`` opens on the disputed claims or the
-    primary documents); ``lanes`` is ``"actor"`` (one row per capital), ``"kind"`` or ``"phase"``.
+    primary documents); ``lanes`` is ``"actor"`` (one row per capital), ``"kind"``, ``"phase"`` or
+    ``"evidence"`` (the works about the events, by the kind of evidence each rests on).
     """
     if not isinstance(lanes, str) or lanes not in LANES:
         raise YaluError(f"lanes must be one of {', '.join(map(repr, LANES))}, not {lanes!r}")
@@ -354,6 +370,7 @@ def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="acto
         e = frame["date_end"].max() if len(frame) else records.records()["date_end"].max()
     if e < s:
         raise YaluError(f"the range ends ({long_day(e)}) before it starts ({long_day(s)}); give a later end date")
+    summary = None
     if kinds == "claim":
         fallback, alt, n = _claims_fallback(s, e)
     elif kinds == "document":
@@ -361,8 +378,8 @@ def explore(phase=None, actor=None, kind=None, start=None, end=None, lanes="acto
     else:
         shown = records.select(frame, s, e)
         n = len(shown)
-        fallback, alt = _fallback(shown, s, e, phase, actor, kinds)
+        fallback, alt, summary = _fallback(shown, s, e, phase, actor, kinds, lanes)
     view = {"phase": phase or "", "actor": actor or "", "kind": kinds or "", "lanes": lanes,
             "start": _iso(s), "end": _iso(e)}
     return Explorer(view, fallback, f"Timeline explorer, {n} records from {long_day(s)} to {long_day(e)}. "
-                                    + alt)
+                                    + alt, summary)

@@ -279,7 +279,9 @@ def theatre_map(movements: pd.DataFrame | None = None, *, title: str | None = No
     keys = [Key(int(s["n"]), f"{s['unit']}: {_verb(s)} "
                 + _where(s),
                 str(s["date_text"])) for _, s in segments.iterrows()]
-    return Picture(fig, theatre_alt_text(segments), keys=keys, drawing=segments)
+    summary = {"picture": "map", "drawn": len(segments), "labelled": len(keys), "keyed": len(keys), "left_out": 0,
+               "note": "", "lanes": [], "lane_by": ""}
+    return Picture(fig, theatre_alt_text(segments), keys=keys, drawing=segments, summary=summary)
 
 
 def _draw_map(segments: pd.DataFrame, title: str | None):

@@ -170,12 +170,16 @@ class Picture:
     """A drawn figure: PNG bytes with alt text, and a key of numbered labels listed under it.
 
     Shows as ``<img alt=...>`` (plus the key as a list) in a notebook, as its alt text elsewhere.
-    ``drawing`` describes what was drawn (for tests and captions), where the drawer gives one.
+    ``drawing`` describes what was drawn (for tests and captions), where the drawer gives one;
+    ``summary`` says how many marks it draws and names (``drawn``, ``labelled``, ``left_out`` and
+    where to see those, ``lanes``), and is stored in the output's metadata under ``yalu``, so a test
+    can walk the pictures of a stored notebook.
     """
     figure: Figure = field(repr=False)
     alt: str
     keys: list[Key] = field(default_factory=list)
     drawing: object = field(default=None, repr=False)
+    summary: dict | None = None
 
     def __post_init__(self):
         self.alt = " ".join(str(self.alt).split())
@@ -192,7 +196,8 @@ class Picture:
         return out
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html(), "text/plain": self.alt}
+        bundle = {"text/html": self.html(), "text/plain": self.alt}
+        return (bundle, {"yalu": self.summary}) if self.summary else bundle
 
     def __repr__(self) -> str:
         return self.alt

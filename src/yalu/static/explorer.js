@@ -176,6 +176,7 @@ function build(root, view, data, vis) {
   const [kindField, kindSel] = select("kind", "Kind", data.kinds, state.kind, "All kinds");
   const lanesChoices = [
     { value: "actor", label: "by capital" }, { value: "kind", label: "by kind" }, { value: "phase", label: "by phase" },
+    { value: "evidence", label: "by kind of evidence" },
   ];
   const [lanesField, lanesSel] = select("lanes", "Lanes", lanesChoices, state.lanes, null);
   const filters = h("div", { class: "yx-bar yx-filters" },
@@ -222,6 +223,7 @@ function build(root, view, data, vis) {
     if (r.kind === "document") return "documents";
     if (state.lanes === "kind") return `kind:${r.kind}`;
     if (state.lanes === "phase") return `phase:${r.phase}`;
+    if (state.lanes === "evidence") return `evidence:${r.evidenceKind}`;
     return `capital:${r.capital}`;
   }
   function groupsFor() {
@@ -230,6 +232,7 @@ function build(root, view, data, vis) {
       lanes = data.kinds.filter((k) => k.value !== "claim" && k.value !== "document").map((k) => [`kind:${k.value}`, k.label]);
     }
     else if (state.lanes === "phase") lanes = data.phases.map((p) => [`phase:${p.value}`, p.label]);
+    else if (state.lanes === "evidence") lanes = data.evidenceKinds.map((c) => [`evidence:${c}`, c]);
     else lanes = data.capitals.map((c) => [`capital:${c}`, c]);
     if (docs.length) lanes = lanes.concat([["documents", "Documents"]]);
     lanes = lanes.concat(data.disputes.map((d) => [`dispute:${d.id}`, `Disputed: ${d.topic}`]));
@@ -267,12 +270,16 @@ function build(root, view, data, vis) {
   }
   const items = new vis.DataSet(all.map(item));
   const shown = new vis.DataView(items, { filter: (it) => matches(byId.get(it.id)) });
+  // The years the timeline can show: the records' own, with room either side (works run past 2000).
+  const FIRST_YEAR = Math.min(1915, Number(data.first.slice(0, 4)) - 5);
+  const LAST_YEAR = Math.max(2000, Number(data.last.slice(0, 4)) + 5);
   const groups = new vis.DataSet(groupsFor());
 
   const options = {
     height: 300, orientation: { axis: "top", item: "top" }, stack: true, showCurrentTime: false,
     selectable: true, multiselect: false, zoomKey: "ctrlKey", horizontalScroll: false, verticalScroll: true,
-    zoomMin: 4 * DAY, zoomMax: 90 * 365 * DAY, min: new Date(1915, 0, 1), max: new Date(2000, 0, 1),
+    zoomMin: 4 * DAY, zoomMax: (LAST_YEAR - FIRST_YEAR) * 365 * DAY,
+    min: new Date(FIRST_YEAR, 0, 1), max: new Date(LAST_YEAR, 0, 1),
     margin: { item: { horizontal: 6, vertical: 4 }, axis: 4 }, groupOrder: "order",
     showTooltips: true, tooltip: { followMouse: true, delay: 250 }, // a bar too short for its title shows it on hover
     align: "auto", locale: "en", start: day(view.start), end: day(view.end, 1),
@@ -415,6 +422,11 @@ function build(root, view, data, vis) {
       r.claimedBy ? h("p", { class: "yx-fact" }, h("b", {}, "Claimed by: "), r.claimedBy) : null,
       r.place ? h("p", { class: "yx-fact" }, h("b", {}, "Where: "), r.place) : null,
     );
+    if (r.attestations && r.attestations.length > 1) {
+      parts.push(h("h4", {}, `Recorded ${r.attestations.length} times in the data`),
+        h("ul", { class: "yx-versions" }, r.attestations.map((a) => h("li", {},
+          `${a.kindName}: ${a.title} (${a.citationShort}, ${a.when})`))));
+    }
     if (r.kind === "claim") {
       const d = disputes.get(r.conflict);
       parts.push(h("h4", {}, "Other versions of this question"), h("p", {}, d.question),
