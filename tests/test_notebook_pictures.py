@@ -22,9 +22,17 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for d in ("notebooks", "instructor/solutions", "exercises") for p in (ROOT / d).glob("*.ipynb"))
 
 
+def drawn_by_hand(cell: dict) -> bool:
+    """A chart the cell itself draws with matplotlib (the pandas on-ramp's worked example): its axes
+    name what it shows, and it is not one of the package's pictures of records."""
+    return "plt.subplots(" in "".join(cell.get("source", ""))
+
+
 def pictures(nb: dict):
-    """(cell number, output) for every output that shows a picture."""
+    """(cell number, output) for every output that shows one of the package's pictures."""
     for n, cell in enumerate(nb["cells"]):
+        if drawn_by_hand(cell):
+            continue
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             page = "".join(data.get("text/html", ""))

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-from yalu.course import NARRATIVE
+from yalu import course
 from yalu.errors import YaluError
 
 __all__ = ["jupyter_slug", "DEFAULT_REPOSITORY", "DEFAULT_HUB", "BRANCH", "READING_ORDER", "exercise_names", "launch_links",
@@ -43,8 +43,7 @@ BRANCH = "student"
 BINDERHUB = "https://mybinder.org"
 
 #: The notebooks in the order the README tells students to read them.
-READING_ORDER = ("00_start_here", "00a_background", *(n.file.removesuffix(".ipynb") for n in NARRATIVE),
-                 "10_timeline_explorer")
+READING_ORDER = (*(name.removesuffix(".ipynb") for name in course.READING_ORDER), "10_timeline_explorer")
 EXERCISE_NOTE = (
     "```{note}\nThis page shows the questions only. To answer them and have each answer checked, open this "
     "exercise set in a running notebook: use the launch button (the rocket) at the top of the page for "
@@ -201,17 +200,21 @@ def _unlink_missing(text: str, release: Path, dest: Path) -> str:
 
 
 _EMPTY_TH = re.compile(r"(<thead>\s*<tr[^>]*>\s*)<th></th>")
+_THEAD = re.compile(r"<thead>.*?</thead>", re.S)
 
 
 def _name_index_headers(nb) -> None:
     """A pandas table's top-left header cell is empty (``<th></th>``), which a screen reader reads as
-    nothing (axe: empty-table-header); on the site it says "row" to screen readers only."""
+    nothing (axe: empty-table-header); on the site it says "row" to screen readers only. The other
+    empty header cells (under a named column axis, as in a crosstab) say "no heading" the same way."""
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if "text/html" in data:
                 text = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
-                data["text/html"] = _EMPTY_TH.sub(r'\1<th><span class="visually-hidden">row</span></th>', text)
+                text = _EMPTY_TH.sub(r'\1<th><span class="visually-hidden">row</span></th>', text)
+                data["text/html"] = _THEAD.sub(lambda m: m.group(0).replace(
+                    "<th></th>", '<th><span class="visually-hidden">no heading</span></th>'), text)
 
 
 LIVE_EXPLORER = ('<p><small>On this website: <a href="../explorer.html">open the timeline explorer</a>, which works here '

@@ -64,7 +64,8 @@ body { font-size: 17px; line-height: 1.35; }
 .pj-main { padding: 0.3em 0.8em; }
 .pj-explorer .yx { font-size: 16px; height: calc(100vh - 4.2em); min-height: 560px; }
 .pj-october .pj-explorer .yx { height: 600px; }
-.pj-calendar img { width: 100%; max-width: 1000px; height: auto; }
+.pj-calendar img { width: auto; height: auto; max-width: min(100%, 1000px) !important;
+                  max-height: calc(100vh - 80px); }  /* the whole calendar on one projector screen */
 .pj-calendar .yalu-key { font-size: 1em; max-width: none !important; }
 .pj-calendar .yalu-key ol { columns: 2; column-gap: 2em; }
 @media print { .pj-explorer { display: none; } }
