@@ -21,6 +21,11 @@ lab_server_rss_mb       the JupyterLab server after a scripted session (bench/la
 server_stress_peak_rss_mb  10 restart-and-run-all cycles (bench/server_stress.py)   target: < 300
 test_suite_s            the wall time of `make test` (CI=true) after setup: lint, the suite and the
                         exercises' lax pass, one run                         target: <= 150 s
+hub_student_rss_mb, hub_link_to_ready_s, hub_run05_ratio
+                        six students at once on a real JupyterHub (bench/hub_class.py, which runs
+                        tests/hub/test_hub_class.py): memory per student after notebook 05 and an
+                        exercise (and peak), link to start notebook ready, notebook 05's run-all
+                        time together against alone                          no target: sizing figures
 install_ratio           a fresh venv from requirements.txt (what a student gets), MB, against a venv
                         of jupyterlab, ipywidgets, pandas and matplotlib at the same pins; the
                         developer set reported beside it                     target: <= 1.1
@@ -253,6 +258,11 @@ def main(argv=None) -> int:
             ms = results[name].get("explorer_ms", results[name])
             print("explorer_ms: " + ", ".join(f"{k} p50 {v['p50']:.0f} / p95 {v['p95']:.0f}" for k, v in ms.items())
                   + " [no floor; the old explorer's median key-to-image was 113 ms] target: p95 <= 100 each", flush=True)
+    if "hub" not in args.skip:
+        try:
+            results["hub"] = _module("hub_class").main([])
+        except Exception as exc:  # one figure that cannot be measured must not lose the others
+            print(f"hub: not measured ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})", flush=True)
     if "test_suite_s" not in args.skip:
         t = test_suite()
         results["test_suite_s"] = t

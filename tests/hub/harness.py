@@ -39,6 +39,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import make_env  # noqa: E402
 
+ARTIFACTS = Path(os.environ.get("YALU_ARTIFACTS", ROOT / "test-artifacts"))
 PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 PASSWORD = "shared-class-password"  # the shared-password authenticator's, tests only
 COMMENT = "yalu hub test"  # GECOS field of every test user, so leftovers can be found
@@ -448,3 +449,118 @@ def running_hub(base: Path, students: list[str]):
         yield hub
     finally:
         hub.stop()
+
+
+# -- the class ---------------------------------------------------------------------------------
+
+EXERCISE = "yalu/exercises/01_leaning_exercises.ipynb"
+NARRATIVE = "yalu/notebooks/05_the_decision.ipynb"
+PLACEHOLDER = "answer = None  # your answer here"
+
+
+def solution_code() -> dict[str, str]:
+    """The model code of each checked question of set 01, from the lecturer's solution notebook."""
+    nb = json.loads((ROOT / "instructor" / "solutions" / "01_leaning_exercises.ipynb").read_text(encoding="utf-8"))
+    out = {}
+    for cell in nb["cells"]:
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        m = re.search(r'### BEGIN SOLUTION\n(.*?)### END SOLUTION\ncheck\("(q\d+)"', src, re.S)
+        if m:
+            out[m[2]] = m[1].rstrip("\n")
+    return out
+
+
+def answer(nb: dict, plan: dict[str, str]) -> dict:
+    """Type the planned code into the answer cells of an exercise notebook (qid -> code)."""
+    done = set()
+    for cell in nb["cells"]:
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        m = re.search(r'check\("(q\d+)", answer\)', src)
+        if cell["cell_type"] == "code" and m and m[1] in plan:
+            code = plan[m[1]]
+            cell["source"] = code if code.startswith("#whole\n") else src.replace(PLACEHOLDER, code)
+            done.add(m[1])
+    assert done == set(plan), f"no answer cell for {set(plan) - done}"
+    return nb
+
+
+class Memory:
+    """Samples the resident memory of every student's processes (their server and kernels)."""
+
+    def __init__(self, users: list[str], every: float = 0.5):
+        import pwd
+        import threading
+
+        self.uids = {pwd.getpwnam(u).pw_uid: u for u in users}
+        self.peak = dict.fromkeys(users, 0)
+        self.every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def now(self) -> dict[str, int]:
+        import psutil
+
+        totals = dict.fromkeys(self.uids.values(), 0)
+        for p in psutil.process_iter(["uids", "memory_info"]):
+            try:
+                uid = p.info["uids"].real
+                if uid in self.uids and p.info["memory_info"]:
+                    totals[self.uids[uid]] += p.info["memory_info"].rss
+            except (AttributeError, TypeError):
+                continue
+        return totals
+
+    def _run(self):
+        while not self._stop.is_set():
+            for u, v in self.now().items():
+                self.peak[u] = max(self.peak[u], v)
+            self._stop.wait(self.every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(10)
+
+
+def solution_traces(home: Path) -> list[str]:
+    """What in a student's home would hand them solutions or model answers (empty: nothing)."""
+    from yalu.exercises.model_answers import load
+
+    answers = load(ROOT / "src" / "yalu" / "model_answers.json")
+    texts = []
+
+    def walk(value):
+        if isinstance(value, str) and len(value) > 60:
+            texts.append(value[:60])
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+    walk(answers)
+    assert texts, "the lecturer's model answers could not be read: the check would be blind"
+    found = []
+    for path in home.rglob("*"):
+        if ".git" in path.parts or path.is_symlink() or not path.is_file():
+            continue
+        rel = path.relative_to(home)
+        if "instructor" in rel.parts or "solutions" in rel.parts:
+            found.append(f"{rel}: a solutions folder")
+            continue
+        if path.stat().st_size > 20_000_000:
+            continue
+        data = path.read_bytes().decode("utf-8", "replace")
+        if path.suffix == ".ipynb" and "### BEGIN SOLUTION" in data:
+            found.append(f"{rel}: solution code")
+        elif path.name == "model_answers.json" and data.strip() and load(path):
+            found.append(f"{rel}: model answers")
+        else:
+            plain = data.replace("\\n", "\n").replace('\\"', '"')
+            hit = next((t for t in texts if t in plain), None)
+            if hit:
+                found.append(f"{rel}: a model answer ({hit[:30]}...)")
+    return found
