@@ -449,6 +449,7 @@ def running_hub(base: Path, students: list[str]):
         yield hub
     finally:
         hub.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 # -- the class ---------------------------------------------------------------------------------
