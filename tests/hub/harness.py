@@ -443,6 +443,13 @@ class Kernel:
 
 @contextmanager
 def running_hub(base: Path, students: list[str]):
+    """A started hub, stopped (users and homes removed) on the way out, on SIGTERM too."""
+    import signal
+
+    def _terminated(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, _terminated) if _main_thread() else None
     hub = Hub(base, students)
     try:
         hub.start()
@@ -450,6 +457,14 @@ def running_hub(base: Path, students: list[str]):
     finally:
         hub.stop()
         shutil.rmtree(base, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 # -- the class ---------------------------------------------------------------------------------
