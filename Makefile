@@ -8,9 +8,14 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV     := $(VENV)/.dev-installed
 # axe-core for the browser tests' accessibility checks, pinned in tests/browser/package-lock.json.
 AXE     := tests/browser/node_modules/axe-core/axe.min.js
+# The hub tests: configurable-http-proxy (tests/hub/package-lock.json) and the students' environment
+# (requirements.txt with nbgitpuller, built by tests/hub/make_env.py where every Unix user can read it).
+CHP     := tests/hub/node_modules/.bin/configurable-http-proxy
+HUB_ENV ?= /var/tmp/yalu-hub-env
+export YALU_HUB_ENV := $(HUB_ENV)
 PYTEST_ARGS ?=
 
-.PHONY: lab test lint bench notebooks student-versions student-release site handouts environment.yml clean
+.PHONY: lab test lint bench hub-env notebooks student-versions student-release site handouts environment.yml clean
 
 # What a student gets: requirements.txt (the same pins Binder installs) and the lab settings.
 # jupyter_server_config.json forces the legacy kernel websocket protocol: a jupyter_server race
@@ -45,14 +50,22 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix tests/browser --no-audit --no-fund --silent && touch $(AXE); \
 	else echo "npm not found: the browser tests' accessibility checks will be skipped (and fail under CI=true)"; fi
 
+$(CHP): tests/hub/package.json tests/hub/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests/hub --no-audit --no-fund --silent && touch $(CHP); \
+	else echo "npm not found: the hub tests will be skipped (and fail under CI=true)"; fi
+
+# Rebuilt only when the pins change (its stamp holds their hash).
+hub-env: $(DEV) $(CHP)
+	$(BIN)/python tests/hub/make_env.py $(HUB_ENV)
+
 # Two pytest workers (pytest-xdist), one file each at a time: nbval needs a notebook's cells on one
 # worker, and the grader's tests share a module fixture. The machine this is planned for has 2 cores.
-test: $(DEV) $(AXE)
+test: $(DEV) $(AXE) hub-env
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 	$(BIN)/python -m pytest --nbval-lax exercises $(PYTEST_ARGS)
 
-bench: $(DEV)
+bench: $(DEV) hub-env
 	$(BIN)/python bench/run.py
 
 # Re-execute every stored notebook after a change to data/ or src/yalu/, then rebuild the

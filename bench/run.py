@@ -25,6 +25,11 @@ site_build_s            `make site` from a fresh student release (bench/site_ben
                         one-page site with the same settings and theme          reported; no target set
 site_page_kb            the heaviest page of the built site as Chromium loads it: HTML, scripts,
                         styles, images, fonts and data, in KB                  reported; no target set
+hub_student_rss_mb, hub_link_to_ready_s, hub_run05_ratio
+                        six students at once on a real JupyterHub (bench/hub_class.py, which runs
+                        tests/hub/test_hub_class.py): memory per student after notebook 05 and an
+                        exercise (and peak), link to start notebook ready, notebook 05's run-all
+                        time together against alone                          no target: sizing figures
 install_ratio           a fresh venv from requirements.txt (what a student gets), MB, against a venv
                         of jupyterlab, ipywidgets, pandas and matplotlib at the same pins; the
                         developer set reported beside it                     target: <= 1.1
@@ -272,6 +277,11 @@ def main(argv=None) -> int:
                   + ", ".join(f"{k} {v}" for k, v in w["largest"]["parts_kb"].items())
                   + "); next " + ", ".join(f"{n['page']} {n['kb']}" for n in w["next"]) + f"; median page {w['median_kb']} "
                   f"[no floor] reported, no target; {results['date']}, {machine}", flush=True)
+    if "hub" not in args.skip:
+        try:
+            results["hub"] = _module("hub_class").main([])
+        except Exception as exc:  # one figure that cannot be measured must not lose the others
+            print(f"hub: not measured ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})", flush=True)
     if "test_suite_s" not in args.skip:
         t = test_suite()
         results["test_suite_s"] = t

@@ -143,6 +143,9 @@ def _env(root: str = "/tmp") -> dict[str, str]:
         "MALLOC_ARENA_MAX": "2", "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONDONTWRITEBYTECODE": "1",
     }
     env.update({k: os.environ[k] for k in PASS_ENV if os.environ.get(k)})
+    # The kernel imports the yalu this grader runs (the one _expose shows), not whichever copy the
+    # environment's own path names (a worktree beside an editable install of another checkout).
+    env["PYTHONPATH"] = str(Path(yalu.__file__).resolve().parent.parent)
     return env
 
 
