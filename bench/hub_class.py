@@ -1,4 +1,4 @@
-"""The simulated class on a real JupyterHub (tests/hub/test_hub_class.py), as sizing figures.
+"""The simulated class on a real JupyterHub (tests/browser/test_hub_class.py), as sizing figures.
 
     .venv/bin/python bench/hub_class.py
 
@@ -34,7 +34,7 @@ def measure() -> dict:
     out = Path(tempfile.mkdtemp(prefix="yalu-hub-bench-"))
     env = dict(os.environ, CI="true", YALU_ARTIFACTS=str(out), PYTHONPATH=str(ROOT / "src"))
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "tests/hub/test_hub_class.py"], cwd=ROOT, env=env, capture_output=True, text=True)
+                           "tests/browser/test_hub_class.py"], cwd=ROOT, env=env, capture_output=True, text=True)
     rec_path = out / "hub-class-record.json"
     if not rec_path.exists():
         raise RuntimeError(f"the hub class did not run: {(done.stdout + done.stderr)[-500:]}")

@@ -27,7 +27,7 @@ site_page_kb            the heaviest page of the built site as Chromium loads it
                         styles, images, fonts and data, in KB                  reported; no target set
 hub_student_rss_mb, hub_link_to_ready_s, hub_run05_ratio
                         six students at once on a real JupyterHub (bench/hub_class.py, which runs
-                        tests/hub/test_hub_class.py): memory per student after notebook 05 and an
+                        tests/browser/test_hub_class.py): memory per student after notebook 05 and an
                         exercise (and peak), link to start notebook ready, notebook 05's run-all
                         time together against alone                          no target: sizing figures
 install_ratio           a fresh venv from requirements.txt (what a student gets), MB, against a venv
