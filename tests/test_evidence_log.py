@@ -230,3 +230,27 @@ def test_the_suite_keeps_logs_out_of_the_home_folder_and_the_repository():
     """conftest.py points every test (and every notebook under nbval) at a temporary log."""
     where = evidence_log.log_path()
     assert where.parent != Path.home() and ROOT not in where.parents
+
+
+def test_a_log_in_the_course_folder_never_reaches_the_student_release(tmp_path):
+    """On Binder the home folder is the course's checkout: a log there is ignored by git, and the
+    release (tracked files only) leaves it out."""
+    import subprocess
+
+    from yalu.exercises.build import release
+    planted = [ROOT / "yalu-evidence-log.csv", ROOT / "notebooks" / "yalu-evidence-log.csv"]
+    for p in planted:
+        assert not p.exists(), f"{p} already exists: not touching it"
+    try:
+        for p in planted:
+            p.write_text("notebook,entry,record,document,interpretation,bearing,why\n", encoding="utf-8")
+        for p in planted + [ROOT / "yalu-evidence-log.csv.lock", ROOT / ".yalu-evidence-log.csv.x.tmp"]:
+            assert subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", str(p)]).returncode == 0, p
+        assert subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", str(ROOT / "data" / "events.csv")]
+                              ).returncode == 1, "the control: a course file is not ignored"
+        out = release(tmp_path / "rel", out=lambda *a, **k: None)
+        assert (out / "notebooks" / "01_leaning_to_one_side.ipynb").is_file()
+        assert not [p for p in out.rglob("*evidence-log*") if ".git" not in p.parts]
+    finally:
+        for p in planted:
+            p.unlink(missing_ok=True)
