@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import textwrap
 from pathlib import Path
 
@@ -254,3 +255,49 @@ def test_a_log_in_the_course_folder_never_reaches_the_student_release(tmp_path):
     finally:
         for p in planted:
             p.unlink(missing_ok=True)
+
+
+NARRATIVE = ["01_leaning_to_one_side", "02_treaty_talks", "03_korea_1949_1950", "04_preparing_to_intervene",
+             "05_the_decision", "06_the_evidence"]
+
+
+def _cells(stem):
+    import json
+    return json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+def _src(cell):
+    return "".join(cell["source"])
+
+
+def _thread_problems(stem: str, cells: list) -> list[str]:
+    problems = []
+    code = [(i, _src(c)) for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    reads = [i for i, s in code if "read_back()" in s]
+    adds = [i for i, s in code if re.search(r"^add\(notebook=\"0\d\"", s, flags=re.M)]
+    heading = next((i for i, c in enumerate(cells) if _src(c).startswith("## Discussion questions")), len(cells))
+    if not reads or reads[0] != code[1][0]:
+        problems.append(f"{stem}: the log is not read back right after the first code cell")
+    if stem.startswith("06"):
+        if not any("tally(" in s and i < heading for i, s in code):
+            problems.append(f"{stem}: no tally of the log before the discussion questions")
+        if not any(_src(c).startswith("**Question for your log:** Argue") for c in cells):
+            problems.append(f"{stem}: no prompt to argue from the log")
+    elif len(adds) != 1 or not (reads and reads[0] < adds[0] < heading) \
+            or f'notebook="{stem[:2]}"' not in dict(code)[adds[0]]:
+        problems.append(f"{stem}: no row added to the log (for this notebook) before the discussion questions")
+    return problems
+
+
+def test_the_question_and_the_log_run_from_00_to_06():
+    start = "\n".join(_src(c) for c in _cells("00_start_here"))
+    assert "why did China intervene" in start and "read_back()" in start
+    for name in evidence_log.INTERPRETATIONS:
+        assert f"**{name}**" in start, f"Start here does not introduce {name}"
+    problems = [p for stem in NARRATIVE for p in _thread_problems(stem, _cells(stem))]
+    assert not problems, problems
+
+
+def test_the_thread_check_sees_a_missing_row():
+    cells = [c for c in _cells("03_korea_1949_1950") if not _src(c).startswith("# An example row")]
+    assert _thread_problems("03_korea_1949_1950", cells)
