@@ -40,7 +40,7 @@ import pandas as pd
 
 from yalu.errors import YaluError
 
-__all__ = ["COLUMNS", "INTERPRETATIONS", "BEARINGS", "FILE_NAME", "log_path", "read", "add", "read_back",
+__all__ = ["EvidenceLog", "COLUMNS", "INTERPRETATIONS", "BEARINGS", "FILE_NAME", "log_path", "read", "add", "read_back",
            "tally"]
 
 #: The file's name, in the home folder unless ``YALU_EVIDENCE_LOG`` names another file.
@@ -55,6 +55,31 @@ BEARINGS = ("supports", "strains")
 
 _LOCK_WAIT = 10.0     # seconds a save waits for another notebook's save
 _LOCK_STALE = 60.0    # a lock older than this was left by a kernel that died while saving
+
+
+class EvidenceLog(pd.DataFrame):
+    """The log as a pandas DataFrame that shows its whole text, left-aligned, without the index.
+
+    Anything computed from it (a filter, a count) is a plain DataFrame again.
+
+    >>> log = EvidenceLog({"why": ["x" * 80], "bearing": ["supports"]})
+    >>> ("x" * 80) in log._repr_html_() and ("x" * 80) in repr(log)
+    True
+    """
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        with pd.option_context("display.max_colwidth", None):
+            table = pd.DataFrame(self).to_html(index=False, border=0, justify="left")
+        left = 'style="text-align: left; vertical-align: top; white-space: normal"'
+        return table.replace("<td>", f"<td {left}>").replace("<th>", f"<th {left}>")
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None, "display.width", 120):
+            return pd.DataFrame(self).to_string(index=False)
 
 
 def log_path() -> Path:
@@ -91,13 +116,13 @@ def read(path: Path | str | None = None) -> pd.DataFrame:
     """
     path = Path(path) if path else log_path()
     if not path.exists():
-        return _empty()
+        return EvidenceLog(_empty())
     where = f"your evidence log ({path})"
     keep = "it has been left as it is: repair it in a text editor, or rename it to start a new log"
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
-        return _empty()
+        return EvidenceLog(_empty())
     except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise YaluError(f"{where} cannot be read ({reason}); {keep}") from None
@@ -110,7 +135,7 @@ def read(path: Path | str | None = None) -> pd.DataFrame:
         line = int(entries.isna().idxmax() if entries.isna().any() else (entries < 1).idxmax()) + 2
         raise YaluError(f"{where} has an entry that is not a whole number from 1 on (line {line}); {keep}")
     frame["entry"] = entries.astype("int64")
-    return frame.reset_index(drop=True)
+    return EvidenceLog(frame.reset_index(drop=True))
 
 
 @contextlib.contextmanager
@@ -186,7 +211,7 @@ def add(notebook: str, record: str, interpretation: str, bearing: str, why: str,
         frame = pd.concat([frame[~same], pd.DataFrame([row])[COLUMNS]], ignore_index=True)
         frame = frame.sort_values(["notebook", "entry"], kind="stable").reset_index(drop=True)
         _write(frame, path)
-    return frame
+    return EvidenceLog(frame)
 
 
 def read_back(path: Path | str | None = None) -> pd.DataFrame:
