@@ -135,7 +135,8 @@ def test_the_private_attribute_check_can_fail(tmp_path):
 
 _DOCTESTED = ["yalu.course", "yalu.paths", "yalu.dates", "yalu.citations", "yalu.records", "yalu.documents",
               "yalu.render", "yalu.timeline",
-              "yalu.calendar", "yalu.charts", "yalu.maps", "yalu.tables", "yalu.data", "yalu.exercises.onramp"]
+              "yalu.calendar", "yalu.charts", "yalu.maps", "yalu.tables", "yalu.data", "yalu.exercises.onramp",
+              "yalu.evidence_log"]
 
 
 @pytest.mark.parametrize("name", _DOCTESTED)

@@ -2,7 +2,8 @@
 
     .venv/bin/python tools/run_notebooks.py [PATH ...]      (default: every notebook the suite checks)
 
-Each notebook runs in a fresh kernel in its own folder. A notebook built from a solution notebook
+Each notebook runs in a fresh kernel in its own folder, with an empty evidence log of its own in a
+temporary folder (never the repository or the home folder). A notebook built from a solution notebook
 (the pandas on-ramp in notebooks/, marked ``yalu.student_version``) is not run: run its solution
 in instructor/solutions/, then `python -m yalu.exercises build` writes it. Widget state and widget view ids are
 random on every run, and nbclient's timings are timestamps, so none of them is stored; nbval
@@ -11,7 +12,9 @@ change to data/ or src/yalu/, then `make test`.
 """
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -19,6 +22,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ["notebooks", "instructor/solutions"]
+EVIDENCE_LOG = "YALU_EVIDENCE_LOG"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -38,7 +42,18 @@ def run(path: Path) -> None:
         return
     client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    # A fresh, empty evidence log of its own (yalu.evidence_log), outside the repository and the
+    # home folder, so that the stored outputs never depend on a log left by an earlier run.
+    saved = os.environ.get(EVIDENCE_LOG)
+    with tempfile.TemporaryDirectory(prefix="yalu-evidence-log-") as folder:
+        os.environ[EVIDENCE_LOG] = str(Path(folder) / "yalu-evidence-log.csv")
+        try:
+            client.execute()
+        finally:
+            if saved is None:
+                os.environ.pop(EVIDENCE_LOG, None)
+            else:
+                os.environ[EVIDENCE_LOG] = saved
     strip_volatile(nb)
     nbformat.write(nb, path)
 
