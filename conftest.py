@@ -10,6 +10,7 @@ without error, but outputs are not compared.
 import os  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -41,3 +42,12 @@ def pytest_runtest_setup(item):
 def pytest_unconfigure(config):
     for folder in _EVIDENCE_LOG_DIRS.values():
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of data/ that the package reads instead (YALU_DATA), for tests that break a table on purpose."""
+    copy = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parent / "data", copy)
+    monkeypatch.setenv("YALU_DATA", str(copy))
+    return copy

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -188,13 +187,6 @@ def test_a_table_name_must_be_text():
     with pytest.raises(YaluError, match="table name as text"):
         load(3)
 
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    monkeypatch.setenv("YALU_DATA", str(copy))
-    return copy
 
 
 def edit_cell(path: Path, row_index: int, column: str, value: str) -> int:

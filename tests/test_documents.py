@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -93,13 +92,6 @@ def frictionless(folder: Path):
     return subprocess.run([str(exe), "validate", str(folder / "datapackage.json")], capture_output=True, text=True,
                           timeout=300)
 
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    monkeypatch.setenv("YALU_DATA", str(copy))
-    return copy
 
 
 def edit(path: Path, row_id: str, column: str, value: str) -> None:

@@ -357,6 +357,16 @@ function build(root, view, data, vis) {
       ? h("a", { class: "yx-read", href: d.url, target: "_blank", rel: "noopener" }, "Read the document at the archive")
       : h("span", { class: "yx-note" }, "no confirmed web address; find it by its title, date and reference");
   }
+  // The end of every detail panel: where the story is told, the folded technical details, then show it.
+  function finish(r, parts, focus) {
+    if (r.notebook) {
+      parts.push(h("p", {}, h("a", { href: r.notebook, target: "_blank", rel: "noopener" }, `Read on in ${r.notebookTitle}`)));
+    }
+    parts.push(technical(r));
+    detail.replaceChildren(...parts.filter(Boolean));
+    detail.scrollTop = 0;
+    if (focus) detail.querySelector(".yx-dtitle").focus();
+  }
   function showDocument(r, focus) {
     const parts = [
       h("h3", { class: "yx-dtitle", tabindex: "-1" }, r.title),
@@ -385,13 +395,7 @@ function build(root, view, data, vis) {
           ` (${fromPaper ? "the paper" : "outside the paper"}${date ? `, ${date}` : ""}): ${b.note}`);
       })));
     }
-    if (r.notebook) {
-      parts.push(h("p", {}, h("a", { href: r.notebook, target: "_blank", rel: "noopener" }, `Read on in ${r.notebookTitle}`)));
-    }
-    parts.push(technical(r));
-    detail.replaceChildren(...parts.filter(Boolean));
-    detail.scrollTop = 0;
-    if (focus) detail.querySelector(".yx-dtitle").focus();
+    finish(r, parts, focus);
   }
   // What a student came for first: the title, the date as the paper words it, the paper's own
   // words and the citation; then the documents; the EDTF string last, folded away.
@@ -438,13 +442,7 @@ function build(root, view, data, vis) {
           `: ${v.claim}`))));
     }
     if (r.quote) parts.push(h("h4", {}, "Quoted in the paper"), h("blockquote", {}, r.quote));
-    if (r.notebook) {
-      parts.push(h("p", {}, h("a", { href: r.notebook, target: "_blank", rel: "noopener" }, `Read on in ${r.notebookTitle}`)));
-    }
-    parts.push(technical(r));
-    detail.replaceChildren(...parts.filter(Boolean));
-    detail.scrollTop = 0;
-    if (focus) detail.querySelector(".yx-dtitle").focus();
+    finish(r, parts, focus);
   }
 
   function select_(id, { move = false, open = false } = {}) {
