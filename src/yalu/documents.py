@@ -11,6 +11,8 @@ student sees the document's title next to the paper's wording, never an id.
 True
 >>> [d["title"] for d in for_record("ev_black_sea_meeting")][:1]
 ['Cable No. 4785, Filippov [Stalin] and Zhou Enlai to the Soviet Ambassador in Peking']
+>>> list(for_notebook("05")["date_text"])[:1]
+['11 October 1950']
 """
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ from yalu import data
 from yalu.citations import link_text
 from yalu.errors import YaluError
 
-__all__ = ["RECORD_COLUMNS", "RELATIONS", "documents", "links", "for_record", "for_document", "read_link"]
+__all__ = ["RECORD_COLUMNS", "RELATIONS", "NOTEBOOK_DOCUMENTS", "documents", "for_notebook", "links", "for_record",
+           "for_document", "read_link"]
 
 #: The link table's record columns and the table each points into.
 RECORD_COLUMNS = {"event": "events", "communication": "communications", "claim": "claims",
@@ -33,6 +36,29 @@ RELATIONS = {"confirms": "confirms", "adds_to": "adds to", "complicates": "compl
 # The column of each table that says what the record is, in our words.
 _WHAT = {"events": "title", "communications": "summary", "claims": "claim", "troop_movements": "summary",
          "soviet_air": "item"}
+
+
+#: The documents each narrative notebook's Documents section reads, in its order: chosen for the
+#: notebook's question, kept here so that the notebooks select them without showing row ids.
+NOTEBOOK_DOCUMENTS = {
+    "01": ("doc_mikoyan_mao_19490205", "doc_liu_report_19490706", "doc_liu_stalin_19490727"),
+    "02": ("doc_mao_ccpcc_19500102", "doc_stalin_mao_19500122", "doc_treaty_19500214"),
+    "03": ("doc_kovalev_stalin_19491023", "doc_roshchin_filippov_19500513", "doc_telegram_8600_19500514",
+           "doc_muccio_926_19500625"),
+    "04": ("doc_filippov_zhou_19500713", "doc_army_inchon_19500915", "doc_kim_pak_stalin_19500929",
+           "doc_shtykov_gromyko_19500930"),
+    "05": ("doc_cable_4785_19501011", "doc_roshchin_25553_19501012", "doc_roshchin_25629_19501013"),
+    "06": ("doc_austin_541_19500626", "doc_roshchin_filippov_19501003", "doc_feng_xi_kim_19501008"),
+}
+
+
+def for_notebook(number: str) -> pd.DataFrame:
+    """The documents of notebook ``number``'s Documents section ("01" to "06"), as rows of :func:`documents`."""
+    key = str(number).zfill(2)
+    if key not in NOTEBOOK_DOCUMENTS:
+        raise YaluError(f"no Documents section for notebook {number!r}; give one of {', '.join(NOTEBOOK_DOCUMENTS)}")
+    table = documents()
+    return table[table["id"].isin(NOTEBOOK_DOCUMENTS[key])]
 
 
 def _text(value) -> str:
