@@ -205,7 +205,7 @@ def payload() -> dict:
     recs = [_record(row, names, cite, rows) for row in frame.to_dict("records")]
     claims, disputes = _claims()
     docs = _documents()
-    alias = {a: row["id"] for row in frame.to_dict("records") for a in (row.get("attestations") or [])}
+    alias = {a: rid for rid, rows_of in zip(frame["id"], frame["attestations"], strict=True) for a in rows_of}
     links = _links({r["id"] for r in recs + claims}, alias) if docs else []
     present = {a for r in recs for a in r["actorIds"]}
     actors = sorted(((names.get(a, a.replace("_", " ")), a) for a in present), key=lambda t: t[0].lower())
@@ -279,9 +279,10 @@ def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind, lanes) -> tup
     alt = pic.alt
     picture_html = pic.html()
     cite = citer()
+    rows = records.records(merged=False).set_index("id")  # every row, for the happenings recorded more than once
     items = "".join(
         f"<li>{html.escape(span_text(r['date_start'], r['date_end']))}: {html.escape(_text(r['label_full']))} "
-        f"({html.escape(_cited(r, cite))})</li>"
+        f"({html.escape(_cited(r, cite, rows))})</li>"
         for r in frame.to_dict("records"))
     n = len(frame)
     listing = (f'<details class="yalu-fallback-list"><summary>The {n} record{"s" if n != 1 else ""} in this view, '
@@ -291,11 +292,11 @@ def _fallback(frame: pd.DataFrame, start, end, phase, actor, kind, lanes) -> tup
     return f'<div class="yalu-fallback">{picture_html}{listing}{note}</div>', " ".join(str(alt).split()), pic.summary
 
 
-def _cited(r: dict, cite) -> str:
-    """The record's source; for a happening recorded in several rows, every row's kind and source."""
+def _cited(r: dict, cite, rows: pd.DataFrame) -> str:
+    """The record's source; for a happening recorded in several rows (``rows``: every row, by id),
+    every row's kind and source."""
     if len(r.get("attestations") or []) < 2:
         return cite(r["source"], r["footnote"]).short
-    rows = records.records(merged=False).set_index("id")
     return "recorded as: " + "; ".join(
         f"{_KIND_NAMES[rows.at[a, 'kind']].lower()}, {cite(rows.at[a, 'source'], rows.at[a, 'footnote']).short}"
         for a in r["attestations"])

@@ -38,6 +38,7 @@ import pandas as pd
 from yalu import data
 from yalu.citations import citer
 from yalu.course import NARRATIVE, Notebook
+from yalu.dates import span_text
 from yalu.errors import YaluError
 from yalu.explorer import PERIODS
 from yalu.paths import repo_root
@@ -106,12 +107,6 @@ def _e(text) -> str:
     return html.escape("" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text))
 
 
-def _when(start, end) -> str:
-    from yalu.dates import span_text
-
-    return span_text(start, end)
-
-
 def _point(text: str, when: str, short: str) -> dict:
     return {"text": " ".join(str(text).split()), "when": when, "cite": cite_text(short)}
 
@@ -136,13 +131,13 @@ def role_cards() -> list[dict]:
                 near = dated[(dated["date_start"] <= e) & (dated["date_end"] >= b)]
                 for c in near.to_dict("records"):
                     if any(re.match(rf"(?:The )?(?:\w+ and )?{re.escape(a)}", str(c["claim"])) for a in role.aliases):
-                        wanted.append(_point(f"{c['claimed_by']}: {c['claim']}", _when(c["date_start"], c["date_end"]),
+                        wanted.append(_point(f"{c['claimed_by']}: {c['claim']}", span_text(c["date_start"], c["date_end"]),
                                              cite(c["source"], c["footnote"]).short))
             cards.append({
-                "meeting": m.key, "meeting_title": m.title, "days": _when(s, e), "role": role.name, "note": role.note,
-                "knew": [_point(r["summary"], _when(r["date_start"], r["date_end"]), cite(r["source"], r["footnote"]).short)
+                "meeting": m.key, "meeting_title": m.title, "days": span_text(s, e), "role": role.name, "note": role.note,
+                "knew": [_point(r["summary"], span_text(r["date_start"], r["date_end"]), cite(r["source"], r["footnote"]).short)
                          for r in knew.to_dict("records")],
-                "did": [_point(r["summary"], _when(r["date_start"], r["date_end"]), cite(r["source"], r["footnote"]).short)
+                "did": [_point(r["summary"], span_text(r["date_start"], r["date_end"]), cite(r["source"], r["footnote"]).short)
                         for r in did.to_dict("records")],
                 "wanted": wanted,
             })
@@ -195,7 +190,7 @@ def _documents(nb: Notebook) -> str:
                 seen[r["source"]] = (c, r)
         for c, r in seen.values():
             rows.append(f"<li><b>{_e(c.full)}</b>" + (f"<br><span class='url'>{_e(c.url)}</span>" if c.url else "")
-                        + f"<br>Cited for: {_e(r['label'])} ({_e(_when(r['date_start'], r['date_end']))})</li>")
+                        + f"<br>Cited for: {_e(r['label'])} ({_e(span_text(r['date_start'], r['date_end']))})</li>")
         origin = "the outside sources this seminar's records cite"
     body = (f"<ol class='docs'>{''.join(rows)}</ol>" if rows else
             "<p>No document outside the paper is cited for this seminar: its sources are the paper's own "

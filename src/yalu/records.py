@@ -85,13 +85,18 @@ def people_names() -> dict[str, str]:
     return {} if people is None else dict(zip(people["id"], people["name"], strict=True))
 
 
+def _plain_name(name: str) -> str:
+    """A name without its bracketed notes: "Stalin ('Filippov' in cables)" -> "Stalin"."""
+    return re.sub(r"\s*\(.*?\)", "", name).strip()
+
+
 def short_names() -> dict[str, str]:
     """Short names for labels: a person's family name as ``people.csv`` gives it (``family_name``:
     Mao, Kim, Chen, Stalin, Acheson); a body, or a person without one, keeps the full name."""
     people = _people(data.state())
     out: dict[str, str] = {}
     for row in ([] if people is None else people.to_dict("records")):
-        name = re.sub(r"\s*\(.*?\)", "", str(row.get("name") or row["id"])).strip() or row["id"]
+        name = _plain_name(str(row.get("name") or row["id"])) or row["id"]
         family = row.get("family_name")
         out[row["id"]] = family if isinstance(family, str) and family.strip() else name
     return out
@@ -171,7 +176,7 @@ def _place(kind: str, row: dict) -> str | None:
 @lru_cache(maxsize=4)
 def _load_all(state: tuple) -> pd.DataFrame:
     names, short = people_names(), short_names()
-    full = {p: re.sub(r"\s*\(.*?\)", "", n).strip() or n for p, n in names.items()}
+    full = {p: _plain_name(n) or n for p, n in names.items()}
     available = data.table_names()
     parts = []
     for kind in KINDS.values():
@@ -207,8 +212,9 @@ def _load_all(state: tuple) -> pd.DataFrame:
         for rid in known:
             frame.at[position[rid], "happening"] = hap
             frame.at[position[rid], "attestations"] = known
-    works = (dict(zip(data.load("works")["event"], data.load("works")["rests_on"].astype(str), strict=True))
-             if "works" in available else {})
+    work_table = data.load("works") if "works" in available else None
+    works = ({} if work_table is None
+             else dict(zip(work_table["event"], work_table["rests_on"].astype(str), strict=True)))
     frame["evidence_kind"] = [EVIDENCE_KINDS.get(works.get(rid, ""), NOT_A_WORK) for rid in frame["id"]]
     frame = frame[COLUMNS]
     frame["kind"] = pd.Categorical(frame["kind"], categories=list(KINDS))
