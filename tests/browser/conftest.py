@@ -53,6 +53,25 @@ def browser():
         b.close()
 
 
+#: The two screens the course is read on: a lecturer's projector and a student's laptop.
+SIZES = {"projector": (1024, 768), "laptop": (1366, 768)}
+
+
+@pytest.fixture(params=list(SIZES), ids=list(SIZES))
+def sized(browser, request):
+    width, height = SIZES[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield request.param, pg, errors
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"))
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 900})

@@ -26,25 +26,9 @@ pytestmark = pytest.mark.browser
 
 NOTEBOOK = "notebooks/10_timeline_explorer.ipynb"
 AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
-SIZES = {"projector": (1024, 768), "laptop": (1366, 768)}
 READOUT = re.compile(r"^(\d+ \w{3} \d{4}) to (\d+ \w{3} \d{4}): (\d+) of (\d+) records? in view")
 CI = os.environ.get("CI") == "true"
 SCRATCH = "test-artifacts/explorer-scratch"  # inside the served tree, ignored by git
-
-
-@pytest.fixture(params=list(SIZES), ids=list(SIZES))
-def sized(browser, request):
-    width, height = SIZES[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield request.param, pg, errors
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    try:
-        pg.screenshot(path=str(ARTIFACTS / f"explorer-{request.param}-final.png"))
-    finally:
-        context.close()
 
 
 def _side_panel_open(page) -> None:

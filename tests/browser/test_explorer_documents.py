@@ -12,7 +12,7 @@ import json
 import shutil
 
 import pytest
-from test_explorer_browser import NOTEBOOK, SIZES, _axe, _explorers, _run_all, _side_panel_open
+from test_explorer_browser import NOTEBOOK, _axe, _explorers, _run_all, _side_panel_open
 
 from conftest import ARTIFACTS, IDLE, kernel_idle, open_notebook
 from yalu.paths import repo_root
@@ -20,15 +20,6 @@ from yalu.paths import repo_root
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(params=list(SIZES), ids=list(SIZES))
-def sized_page(browser, request):
-    width, height = SIZES[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield request.param, pg, errors
-    context.close()
 
 # Where each part sits against the panel's visible box and the window (CSS px), and whether the
 # panel had to scroll to show it.
@@ -70,8 +61,8 @@ def _landmarks(page) -> list[tuple[str, str]]:
     }""")
 
 
-def test_detail_panel_and_documents(lab_server, sized_page, request):
-    name, page, errors = sized_page
+def test_detail_panel_and_documents(lab_server, sized, request):
+    name, page, errors = sized
     copy = f"notebooks/scratch-documents-{name}.ipynb"
     shutil.copy(repo_root() / NOTEBOOK, repo_root() / copy)
     request.addfinalizer(lambda: (repo_root() / copy).unlink(missing_ok=True))
