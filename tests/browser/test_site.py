@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlparse
 import nbformat
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, SIZES
 from yalu import course
 from yalu.exercises.build import BEGIN, END
 from yalu.exercises.model_answers import load as load_model_answers
@@ -39,7 +39,6 @@ from yalu.site import build
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
-SIZES = {"projector": (1024, 768), "laptop": (1366, 768)}
 TEXT_SUFFIXES = {".html", ".js", ".json", ".txt", ".ipynb", ".md", ".css", ".inv"}
 # Parts of the theme's own page furniture, not our content (axe is run on everything else).
 THEME_PARTS: tuple[str, ...] = ()
@@ -98,8 +97,10 @@ def solution_phrases(root: Path | None = None) -> list[str]:
     for answers in load_model_answers().values():
         for text in answers.values():
             phrases += [s for s in re.split(r"(?<=[.!?])\s+", _normal(text)) if len(s) >= 40]
+    # The course's own notebooks: not the scratch copies other browser tests make and delete meanwhile.
     public = "\n".join(_normal(p.read_text(encoding="utf-8"))
-                       for p in [*root.glob("exercises/*.ipynb"), *root.glob("notebooks/*.ipynb")])
+                       for p in [*root.glob("exercises/*.ipynb"), *root.glob("notebooks/*.ipynb")]
+                       if not p.name.startswith("scratch-"))
     for path in sorted(root.glob("instructor/solutions/*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
             src = cell.source
